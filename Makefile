@@ -1,0 +1,53 @@
+# One gate, the same locally and in CI. Every target bootstraps what it needs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := tools/asl-validator/node_modules/.installed
+PORT ?= 8080
+DATA_DIR ?= .wfaib
+
+.PHONY: dev test lint fmt typecheck unit bench golden synth clean bootstrap
+
+bootstrap: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	touch $@
+
+$(NODE_STAMP): tools/asl-validator/package.json tools/asl-validator/package-lock.json
+	cd tools/asl-validator && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Start the product locally: editor + API + local runtime, with the example workflows.
+dev: bootstrap
+	$(VENV)/bin/wfaib dev --port $(PORT) --data-dir $(DATA_DIR)
+
+## Run every test: format check, lint, types, then the test suite.
+test: bootstrap lint
+	$(PY) -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Print benchmark figures (no test asserts on time).
+bench: bootstrap
+	$(PY) -m benchmarks
+
+## Regenerate tests/golden/*/expected.asl.json after an intended compiler change; review the diff.
+golden: $(STAMP)
+	$(PY) -m tests.golden.regenerate
+	git --no-pager diff --stat -- tests/golden
+
+clean:
+	rm -rf $(VENV) tools/asl-validator/node_modules .pytest_cache .mypy_cache .ruff_cache
