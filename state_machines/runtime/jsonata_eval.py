@@ -4,7 +4,12 @@ A field value that is a string of the form ``{% expr %}`` is a JSONata expressio
 string is a literal, and objects and arrays are walked recursively. ``$states`` (``input``,
 ``result``, ``errorOutput``, ``context``) and every workflow variable (``$name``) are bound, and so
 are Step Functions' additions ``$partition``, ``$range``, ``$hash``, ``$random``, ``$uuid`` and
-``$parse``. Compiled expressions are cached by their text.
+``$parse``. Compiled expressions are cached by their text, one cache per thread because a compiled
+``jsonata-python`` expression keeps evaluation state on itself.
+
+Results are turned back into plain JSON values the way AWS serialises them: JSON ``null`` stays
+``None``, an undefined result is an error, JSONata sequences become lists, and integers too large
+for a double's exact range (``1e21`` comes back from the library as an ``int``) become floats.
 
 Errors are ``States.QueryEvaluationError`` with AWS's cause sentence (without the
 "An error occurred while executing the state ..." prefix, which the interpreter adds).
@@ -12,31 +17,256 @@ Errors are ``States.QueryEvaluationError`` with AWS's cause sentence (without th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+import random
+import threading
+import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from jsonata import Jsonata
+from jsonata.jexception import JException
+from jsonata.utils import Utils
+
+from state_machines.runtime.errors import StatesError
+from state_machines.runtime.jsonpath import compact_json
+
 __all__ = [
+    "JSONATA_TYPES",
     "check_jsonata_syntax",
     "evaluate_expression",
     "evaluate_template",
     "is_jsonata_template",
+    "json_type",
     "template_expression",
 ]
+
+_ERROR = "States.QueryEvaluationError"
+_BIG_INT = 10**21
+_MAX_RANGE_ITEMS = 1000
+_HASHES: dict[str, Callable[[bytes], Any]] = {
+    "MD5": hashlib.md5,
+    "SHA-1": hashlib.sha1,
+    "SHA-256": hashlib.sha256,
+    "SHA-384": hashlib.sha384,
+    "SHA-512": hashlib.sha512,
+}
+JSONATA_TYPES = frozenset({"null", "boolean", "number", "integer", "string", "array", "object"})
+"""The values :func:`evaluate_expression` accepts for ``expected``."""
+
+
+class _FunctionError(Exception):
+    """Raised by the Step Functions additions; its text becomes the cause's last sentence."""
+
+
+class _Undefined:
+    """Marks an undefined JSONata result (the library returns ``None`` for it)."""
+
+
+_UNDEFINED = _Undefined()
+_SYSTEM_RANDOM = random.Random()
+_local = threading.local()
 
 
 def is_jsonata_template(value: Any) -> bool:
     """Tell whether ``value`` is a string of the form ``{% expr %}``."""
-    raise NotImplementedError
+    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}") and len(value) >= 4
 
 
 def template_expression(value: str) -> str | None:
     """Return the expression inside ``{% ... %}`` (stripped), or ``None`` for a literal string."""
-    raise NotImplementedError
+    if not is_jsonata_template(value):
+        return None
+    return value[2:-2].strip()
 
 
 def check_jsonata_syntax(expression: str) -> str | None:
-    """Return the parser's error message for ``expression``, or ``None`` when it parses."""
-    raise NotImplementedError
+    """Return the parser's error (``S0203: Expected ) before end of expression``) or ``None``.
+
+    Example:
+        >>> check_jsonata_syntax("$foo(") is not None
+        True
+    """
+    try:
+        _compile(expression)
+    except JException as exc:
+        return f"{exc.error}: {exc}"
+    except Exception as exc:  # the parser has internal failures on some inputs
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def json_type(value: Any) -> str:
+    """Name ``value``'s JSON type as AWS's causes do (``null``, ``boolean``, ``number``...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+# --- Step Functions' additions to JSONata -------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _sfn_partition(array: Any = None, size: Any = None, *_: Any) -> Any:
+    if not isinstance(array, list):
+        raise _FunctionError("The first argument of $partition must be an array")
+    if not _is_number(size) or int(size) != size or size <= 0:
+        raise _FunctionError("The second argument of $partition must be a positive integer")
+    step = int(size)
+    items = list(array)
+    return [items[i : i + step] for i in range(0, len(items), step)]
+
+
+def _sfn_range(start: Any = None, end: Any = None, step: Any = None, *_: Any) -> Any:
+    for value in (start, end, step):
+        if not _is_number(value) or int(value) != value:
+            raise _FunctionError("The arguments of $range must be integers")
+    first, last, increment = int(start), int(end), int(step)
+    if increment == 0:
+        raise _FunctionError("The step of $range must not be 0")
+    values = range(first, last + (1 if increment > 0 else -1), increment)
+    if len(values) > _MAX_RANGE_ITEMS:
+        raise _FunctionError(f"$range must not produce more than {_MAX_RANGE_ITEMS} items")
+    # AWS returns a JSONata sequence: a single item comes back unwrapped ($range(1, 9, 9) is 1).
+    return Utils.create_sequence_from_iter(list(values))
+
+
+def _sfn_hash(content: Any = None, algorithm: Any = None, *_: Any) -> Any:
+    if not isinstance(content, str):
+        raise _FunctionError("The first argument of $hash must be a string")
+    hasher = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
+    if hasher is None:
+        raise _FunctionError(f"The second argument of $hash must be one of {', '.join(_HASHES)}")
+    return str(hasher(content.encode()).hexdigest())
+
+
+def _current_rng() -> random.Random:
+    rng: random.Random | None = getattr(_local, "rng", None)
+    return rng if rng is not None else _SYSTEM_RANDOM
+
+
+def _sfn_random(seed: Any = None, *_: Any) -> Any:
+    if seed is None:
+        return _current_rng().random()
+    if not _is_number(seed):
+        raise _FunctionError("The argument of $random must be a number")
+    return random.Random(seed).random()
+
+
+def _sfn_uuid(*_: Any) -> Any:
+    rng: random.Random | None = getattr(_local, "rng", None)
+    if rng is None:
+        return str(uuid.uuid4())
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _sfn_parse(text: Any = None, *_: Any) -> Any:
+    if not isinstance(text, str):
+        raise _FunctionError("The argument of $parse must be a string")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _FunctionError(f"The argument of $parse is not valid JSON: {exc.msg}") from None
+    return Utils.NULL_VALUE if value is None else value
+
+
+_SFN_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "partition": _sfn_partition,
+    "range": _sfn_range,
+    "hash": _sfn_hash,
+    "random": _sfn_random,
+    "uuid": _sfn_uuid,
+    "parse": _sfn_parse,
+}
+
+
+# --- compilation and evaluation ------------------------------------------------------------
+
+
+def _compile(expression: str) -> Jsonata:
+    cache: dict[str, Jsonata] | None = getattr(_local, "cache", None)
+    if cache is None:
+        cache = _local.cache = {}
+    compiled = cache.get(expression)
+    if compiled is None:
+        compiled = Jsonata(expression)
+        compiled.set_output_convert_nulls(False)
+        for name, function in _SFN_FUNCTIONS.items():
+            compiled.register_lambda(name, function)
+        cache[expression] = compiled
+    return compiled
+
+
+def _to_json(value: Any) -> Any:
+    """Turn a library result into a plain JSON value; functions become :class:`_FunctionError`.
+
+    Inside a result, ``None`` is a JSON null taken from the input (the library drops undefined
+    members itself), while nulls the expression wrote are ``Utils.NULL_VALUE``.
+    """
+    if value is None or value is Utils.NULL_VALUE:
+        return None
+    if isinstance(value, str | bool | float):
+        return value
+    if isinstance(value, int):
+        return float(value) if abs(value) >= _BIG_INT else value
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    raise _FunctionError(f"unsupported result type {type(value).__name__}")
+
+
+def _run(
+    expression: str, data: Any, bindings: Mapping[str, Any] | None, rng: random.Random | None = None
+) -> Any:
+    """Evaluate with the library; return a JSON value or ``_UNDEFINED``; errors propagate."""
+    compiled = _compile(expression)
+    # jsonata-python evaluates through a per-thread "current" instance that its constructor sets;
+    # with a cache that may be another expression, so point it at the one we run.
+    Jsonata.CURRENT.jsonata = compiled
+    _local.rng = rng
+    try:
+        result = compiled.evaluate(data, bindings)
+    finally:
+        _local.rng = None
+    if result is None:
+        return _UNDEFINED
+    return _to_json(result)
+
+
+def _cause(expression: str, field: str, tail: str) -> str:
+    return f"The JSONata expression '{expression}' specified for the field '{field}' {tail}"
+
+
+def _check_type(expression: str, field: str, value: Any, expected: str) -> None:
+    actual = json_type(value)
+    if actual == expected:
+        return
+    if expected == "integer" and actual == "number" and float(value).is_integer():
+        return
+    raise StatesError(
+        _ERROR,
+        _cause(
+            expression,
+            field,
+            f"returned an unexpected result type. Expected '{expected}', but was '{actual}' "
+            f"for value: {compact_json(value)}",
+        ),
+    )
 
 
 def evaluate_expression(
@@ -46,19 +276,44 @@ def evaluate_expression(
     variables: Mapping[str, Any] | None = None,
     field: str,
     expected: str | None = None,
+    rng: random.Random | None = None,
 ) -> Any:
     """Evaluate one JSONata expression (the text between ``{%`` and ``%}``).
 
-    ``expected`` is the JSON type the field requires (``"array"``, ``"object"``, ``"string"``,
-    ``"number"``, ``"integer"``, ``"boolean"``); a result of another type raises AWS's
-    "returned an unexpected result type" error. An undefined result raises AWS's
-    "returned nothing (undefined)" error.
+    ``expected`` is the JSON type the field requires (see :data:`JSONATA_TYPES`); a result of
+    another type raises AWS's "returned an unexpected result type" error. An undefined result
+    raises AWS's "returned nothing (undefined)" error. ``rng`` drives ``$random`` and ``$uuid``
+    (pass a seeded one for reproducible runs).
 
     Example:
         >>> evaluate_expression("$states.input.a + 1", states={"input": {"a": 1}}, field="Output")
         2
     """
-    raise NotImplementedError
+    bindings: dict[str, Any] = dict(variables) if variables else {}
+    bindings["states"] = states
+    try:
+        result = _run(expression, None, bindings, rng)
+    except StatesError:
+        raise
+    except JException as exc:
+        detail = f"{exc.error}: {exc}"
+        raise StatesError(
+            _ERROR, _cause(expression, field, f"threw an error during evaluation. {detail}")
+        ) from None
+    except _FunctionError as exc:
+        raise StatesError(
+            _ERROR, _cause(expression, field, f"threw an error during evaluation. {exc}")
+        ) from None
+    except Exception as exc:  # the library raises plain Python errors on some inputs
+        detail = str(exc) or type(exc).__name__
+        raise StatesError(
+            _ERROR, _cause(expression, field, f"threw an error during evaluation. {detail}")
+        ) from None
+    if result is _UNDEFINED:
+        raise StatesError(_ERROR, _cause(expression, field, "returned nothing (undefined)."))
+    if expected is not None:
+        _check_type(expression, field, result, expected)
+    return result
 
 
 def evaluate_template(
@@ -68,15 +323,38 @@ def evaluate_template(
     variables: Mapping[str, Any] | None = None,
     field: str,
     expected: str | None = None,
+    rng: random.Random | None = None,
 ) -> Any:
     """Evaluate every ``{% %}`` string inside ``value`` (e.g. a state's ``Output``/``Arguments``).
 
-    Nested fields are named ``Output/key`` in error causes, as AWS names them. ``expected``
-    applies to the top-level value only (see :func:`evaluate_expression`).
+    Nested fields are named ``Output/key`` in error causes, as AWS names them (array items as
+    ``Output/key[0]``). ``expected`` applies to the top-level value only (see
+    :func:`evaluate_expression`); a literal top-level value is checked too.
 
     Example:
         >>> evaluate_template({"x": "{% $v %}", "y": "lit"}, states={}, variables={"v": 1},
         ...                   field="Output")
         {'x': 1, 'y': 'lit'}
     """
-    raise NotImplementedError
+    if isinstance(value, str):
+        expression = template_expression(value)
+        if expression is not None:
+            return evaluate_expression(
+                expression, states=states, variables=variables, field=field, expected=expected, rng=rng
+            )
+        result: Any = value
+    elif isinstance(value, dict):
+        result = {
+            key: evaluate_template(item, states=states, variables=variables, field=f"{field}/{key}", rng=rng)
+            for key, item in value.items()
+        }
+    elif isinstance(value, list):
+        result = [
+            evaluate_template(item, states=states, variables=variables, field=f"{field}[{pos}]", rng=rng)
+            for pos, item in enumerate(value)
+        ]
+    else:
+        result = value
+    if expected is not None:
+        _check_type(compact_json(value), field, result, expected)
+    return result

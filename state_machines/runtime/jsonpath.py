@@ -5,6 +5,11 @@ exactly one node) used by ``ResultPath`` and Choice ``Variable``, and full *path
 use ``[*]``, slices, ``..`` and filters. Both may start at the input (``$``), the context object
 (``$$``) or, since variables exist, a workflow variable (``$name``).
 
+AWS evaluates paths with Jayway JsonPath: a *definite* path (only names and single indexes)
+yields one value or fails, an *indefinite* one yields a list (possibly empty). Definite paths are
+walked by hand here, both because they are the hot path and because the failure sentence names the
+exact token that was missing, as Jayway does; indefinite paths go to ``jsonpath-ng``.
+
 Public functions raise :class:`StatesError` with the error and cause sentence AWS uses. The cause is
 the sentence only; the interpreter prefixes "An error occurred while executing the state ..."
 itself.
@@ -12,10 +17,19 @@ itself.
 
 from __future__ import annotations
 
+import copy
+import json
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from jsonpath_ng.ext.parser import parse as _parse_jsonpath
+
+from state_machines.runtime.errors import StatesError
+
 __all__ = [
+    "compact_json",
     "is_context_path",
     "is_path",
     "is_reference_path",
@@ -24,25 +38,125 @@ __all__ = [
     "write_result_path",
 ]
 
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_TOKEN_RE = re.compile(
+    r"\.(?P<dot>[^.\[\]]+)|\['(?P<sq>(?:[^'\\]|\\.)*)'\]|\[\"(?P<dq>(?:[^\"\\]|\\.)*)\"\]|\[(?P<idx>-?\d+)\]"
+)
+_VARIABLE_RE = re.compile(rf"\$(?P<name>{_NAME})(?P<rest>.*)", re.DOTALL)
+_WILDCARD_NAMES = frozenset({"*"})
+
+
+class _Missing(Exception):
+    """A definite path did not match; ``message`` is Jayway's sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def compact_json(value: Any) -> str:
+    """Render ``value`` as AWS renders JSON inside error causes (compact, UTF-8 kept)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
 
 def is_path(value: Any) -> bool:
     """Tell whether ``value`` is a string that Step Functions would read as a path."""
-    raise NotImplementedError
-
-
-def is_reference_path(path: str) -> bool:
-    """Tell whether ``path`` selects exactly one node (no ``*``, slice, ``..`` or filter)."""
-    raise NotImplementedError
+    return isinstance(value, str) and value.startswith("$")
 
 
 def is_context_path(path: str) -> bool:
     """Tell whether ``path`` reads the context object (starts with ``$$``)."""
-    raise NotImplementedError
+    return path.startswith("$$")
 
 
 def is_variable_path(path: str) -> bool:
     """Tell whether ``path`` reads a workflow variable (``$name``, ``$name.x``)."""
-    raise NotImplementedError
+    return _VARIABLE_RE.fullmatch(path) is not None
+
+
+def is_reference_path(path: str) -> bool:
+    """Tell whether ``path`` selects exactly one node (no ``*``, slice, ``..`` or filter)."""
+    _, rest = _split_root(path)
+    return _definite_tokens(rest) is not None
+
+
+def _split_root(path: str) -> tuple[str, str]:
+    """Split ``path`` into its root (``$``, ``$$`` or ``$name``) and the rest."""
+    if path.startswith("$$"):
+        return "$$", path[2:]
+    match = _VARIABLE_RE.fullmatch(path)
+    if match is not None:
+        return "$" + match.group("name"), match.group("rest")
+    return "$", path[1:]
+
+
+@lru_cache(maxsize=4096)
+def _definite_tokens(rest: str) -> tuple[str | int, ...] | None:
+    """Tokens of a definite path below its root, or ``None`` when the path is indefinite."""
+    tokens: list[str | int] = []
+    pos = 0
+    while pos < len(rest):
+        match = _TOKEN_RE.match(rest, pos)
+        if match is None:
+            return None
+        if match.group("idx") is not None:
+            tokens.append(int(match.group("idx")))
+        else:
+            name = match.group("dot")
+            if name is None:
+                quoted = match.group("sq") if match.group("sq") is not None else match.group("dq")
+                name = re.sub(r"\\(.)", r"\1", quoted)
+            elif name in _WILDCARD_NAMES or name.endswith("()"):
+                return None
+            tokens.append(name)
+        pos = match.end()
+    return tuple(tokens)
+
+
+def _render(tokens: tuple[str | int, ...]) -> str:
+    """Render tokens the way Jayway prints a path: ``$['a'][0]``."""
+    return "$" + "".join(f"[{t}]" if isinstance(t, int) else f"['{t}']" for t in tokens)
+
+
+def _walk(tokens: tuple[str | int, ...], data: Any) -> Any:
+    """Follow a definite path; raise :class:`_Missing` with Jayway's sentence when it fails."""
+    current = data
+    last = len(tokens) - 1
+    for pos, token in enumerate(tokens):
+        if isinstance(token, int):
+            if not isinstance(current, list):
+                raise _Missing(
+                    f"Filter: [{token}] can only be applied to arrays. "
+                    f"Current context is: {compact_json(current)}"
+                )
+            if -len(current) <= token < len(current):
+                current = current[token]
+                continue
+            raise _Missing(f"Index out of bounds when evaluating path {_render(tokens[: pos + 1])}")
+        if isinstance(current, dict) and token in current:
+            current = current[token]
+            continue
+        if pos == last or not isinstance(current, dict):
+            raise _Missing(f"No results for path: {_render(tokens)}")
+        raise _Missing(f"Missing property in path {_render(tokens[: pos + 1])}")
+    return current
+
+
+@lru_cache(maxsize=1024)
+def _compiled(path: str) -> Any:
+    try:
+        return _parse_jsonpath(path)
+    except Exception as exc:  # jsonpath-ng raises bare Exceptions for syntax errors
+        raise StatesError("States.Runtime", f"Invalid path '{path}' : {exc}") from exc
+
+
+def _missing_cause(path: str, field: str, data: Any, message: str) -> str:
+    if field.endswith(".$"):
+        return (
+            f"The JSONPath '{path}' specified for the field '{field}' could not be found in the input "
+            f"'{compact_json(data)}'"
+        )
+    return f"Invalid path '{path}' : {message}"
 
 
 def read_path(
@@ -55,16 +169,42 @@ def read_path(
 ) -> Any:
     """Read ``path`` from ``data`` (``$``), ``context`` (``$$``) or ``variables`` (``$name``).
 
-    ``field`` names the ASL field for the error sentence (``InputPath``, ``OutputPath``,
-    ``ItemsPath``, ``value.$`` for a payload key, ``Variable`` for Choice...). A path with a
-    wildcard, slice, ``..`` or filter returns a list (possibly empty); a definite path that finds
-    nothing raises ``States.Runtime``.
+    ``field`` names the ASL field for the error sentence: a payload key (``value.$``) gets
+    "The JSONPath '<p>' specified for the field 'value.$' could not be found in the input '<json>'",
+    any other field (``InputPath``, ``OutputPath``, ``ItemsPath``...) gets Jayway's
+    "Invalid path '<p>' : No results for path: $['x']". A path with a wildcard, slice, ``..`` or
+    filter returns a list (possibly empty). The value returned is shared with ``data``: copy it
+    before mutating.
 
     Example:
         >>> read_path("$.a[1]", {"a": [1, 2]})
         2
     """
-    raise NotImplementedError
+    root, rest = _split_root(path)
+    if root == "$":
+        source = data
+    elif root == "$$":
+        source = context if context is not None else {}
+    else:
+        name = root[1:]
+        if variables is None or name not in variables:
+            raise StatesError(
+                "States.Runtime",
+                f"The JSONPath '{path}' specified for the field '{field}' could not be found: "
+                f"no variable named '{name}' is defined",
+            )
+        source = variables[name]
+    tokens = _definite_tokens(rest)
+    if tokens is not None:
+        if not tokens:
+            return source
+        try:
+            return _walk(tokens, source)
+        except _Missing as missing:
+            raise StatesError(
+                "States.Runtime", _missing_cause(path, field, source, missing.message)
+            ) from None
+    return [match.value for match in _compiled("$" + rest).find(source)]
 
 
 def write_result_path(data: Any, result_path: str | None, result: Any) -> Any:
@@ -77,4 +217,41 @@ def write_result_path(data: Any, result_path: str | None, result: Any) -> Any:
         >>> write_result_path({"a": 1}, "$.r.x", 2)
         {'a': 1, 'r': {'x': 2}}
     """
-    raise NotImplementedError
+    if result_path is None:
+        return data
+    root, rest = _split_root(result_path)
+    tokens = _definite_tokens(rest) if root == "$" else None
+    if tokens is None:
+        raise StatesError(
+            "States.Runtime", f"Invalid ResultPath '{result_path}': it must be a reference path"
+        )
+    if not tokens:
+        return result
+    output = copy.deepcopy(data)
+    if not isinstance(output, dict):
+        raise StatesError(
+            "States.Runtime",
+            f"Unable to apply ResultPath '{result_path}' to input '{compact_json(data)}'",
+        )
+    parent: Any = output
+    for pos, token in enumerate(tokens):
+        final = pos == len(tokens) - 1
+        if isinstance(token, int):
+            if not isinstance(parent, list) or not -len(parent) <= token < len(parent):
+                raise StatesError(
+                    "States.Runtime",
+                    f"Unable to apply ResultPath '{result_path}' to input '{compact_json(data)}'",
+                )
+        elif not isinstance(parent, dict):
+            raise StatesError(
+                "States.Runtime",
+                f"Unable to apply ResultPath '{result_path}' to input '{compact_json(data)}'",
+            )
+        if final:
+            parent[token] = result
+        elif isinstance(token, str) and not isinstance(parent.get(token), dict | list):
+            parent[token] = {}
+            parent = parent[token]
+        else:
+            parent = parent[token]
+    return output
