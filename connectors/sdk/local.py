@@ -1,0 +1,55 @@
+"""Connector functions for the local runtime: the same runtime code, invoked in-process.
+
+The local platform registers each with ``runtime.register_lambda(name, handler)``; the compiled
+ASL names ``<resource_prefix>-connector-<id>``, exactly as in AWS. Credentials come from the
+Secrets Manager API (moto locally, via ``AWS_ENDPOINT_URL``), large outputs go to the claim-check
+bucket named by ``WFAIB_CLAIM_CHECK_BUCKET``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from connectors.sdk.credentials import CredentialSource
+from connectors.sdk.registry import all_connectors
+from connectors.sdk.runtime import ConnectorRuntime, RuntimeSettings, make_handler
+
+__all__ = ["connector_lambdas", "function_name"]
+
+
+def function_name(resource_prefix: str, connector_id: str) -> str:
+    """The Lambda function name of a connector.
+
+    Example:
+        >>> function_name("wfaib-prod", "slack")
+        'wfaib-prod-connector-slack'
+    """
+    return f"{resource_prefix}-connector-{connector_id}"
+
+
+def connector_lambdas(
+    resource_prefix: str = "wfaib-local",
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: CredentialSource | None = None,
+) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
+    """Map every connector's function name to a ``handler(event, context)``.
+
+    Example:
+        >>> handlers = connector_lambdas("wfaib-local")
+        >>> "wfaib-local-connector-slack" in handlers
+        True
+    """
+    environment = os.environ if env is None else env
+    return {
+        function_name(resource_prefix, connector.id): make_handler(
+            ConnectorRuntime.from_settings(
+                connector,
+                RuntimeSettings.from_env(environment, connector=connector.id),
+                credentials=credentials,
+            )
+        )
+        for connector in all_connectors()
+    }
