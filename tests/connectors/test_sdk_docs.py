@@ -13,6 +13,6 @@ def test_the_guide_connector_and_its_test_run() -> None:
     assert len(blocks) == 2, "the guide shows one connector and one test"
     connector_code, test_code = blocks
     namespace: dict[str, object] = {"__name__": "guide_example"}
-    exec(compile(connector_code, f"{GUIDE}:connector", "exec"), namespace)
-    exec(compile(test_code, f"{GUIDE}:test", "exec"), namespace)
+    exec(compile(connector_code, f"{GUIDE}:connector", "exec", dont_inherit=True), namespace)
+    exec(compile(test_code, f"{GUIDE}:test", "exec", dont_inherit=True), namespace)
     namespace["test_create_ticket"]()  # type: ignore[operator]
