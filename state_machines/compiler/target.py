@@ -1,0 +1,42 @@
+"""Where a compiled workflow will run: names and ARNs of the functions and state machines it calls.
+
+The compiler is pure, so everything environment-specific comes in through this one value. Local
+runs use the defaults; CDK deployments pass their stage's prefix, region and account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CompileTarget"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompileTarget:
+    """Naming of the resources a workflow's state machine calls.
+
+    Example:
+        >>> CompileTarget(resource_prefix="wfaib-prod").connector_function_arn("slack")
+        'arn:aws:lambda:us-east-1:123456789012:function:wfaib-prod-connector-slack'
+    """
+
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    partition: str = "aws"
+    resource_prefix: str = "wfaib-local"
+    credential_prefix: str = "wfaib/local/credentials/"
+
+    def function_arn(self, name: str) -> str:
+        return f"arn:{self.partition}:lambda:{self.region}:{self.account_id}:function:{self.resource_prefix}-{name}"
+
+    def connector_function_arn(self, connector_id: str) -> str:
+        return self.function_arn(f"connector-{connector_id}")
+
+    def state_machine_arn(self, workflow_id: str) -> str:
+        return (
+            f"arn:{self.partition}:states:{self.region}:{self.account_id}:stateMachine:"
+            f"{self.resource_prefix}-{workflow_id}"
+        )
+
+    def credential_secret_id(self, credential_id: str) -> str:
+        return f"{self.credential_prefix}{credential_id}"
