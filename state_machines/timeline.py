@@ -113,7 +113,7 @@ def build_timeline(
             open_steps[-1].attempts += 1
         elif kind in _FAILURE_EVENTS:
             failure: dict[str, Any] = (
-                next((v for k, v in event.items() if k.endswith("EventDetails")), None) or {}
+                next((v for k, v in event.items() if k.endswith("EventDetails")), {}) or {}
             )
             target = open_steps[-1] if open_steps else None
             if target is not None:
