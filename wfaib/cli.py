@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("connectors",)
 
 app = typer.Typer(
     name="wfaib",
