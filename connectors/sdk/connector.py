@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import httpx
 
     from connectors.sdk.context import ActionContext
+    from connectors.sdk.errors import ConnectorError
 
 __all__ = [
     "ActionInput",
@@ -239,7 +240,10 @@ class Connector:
     ``idempotency_header`` names the header that carries the idempotency key on requests of
     side-effecting actions (e.g. Stripe's ``Idempotency-Key``), sent automatically.
     ``error_message`` extracts the provider's error text from a JSON error body;
-    ``check_response`` raises on errors a provider reports with HTTP 200 (Slack's ``ok: false``).
+    ``check_response`` raises on errors a provider reports with HTTP 200 (Slack's ``ok: false``);
+    ``map_error`` may classify a failed answer before the default status mapping (GitHub's 403
+    with ``x-ratelimit-remaining: 0`` is a rate limit, not an auth failure).
+    ``default_headers`` go on every request (``Accept``, API version pins).
 
     Example:
         >>> SLACK = Connector("slack", "Slack", version="1.0.0", auth=BearerAuth(),
@@ -264,6 +268,8 @@ class Connector:
         idempotency_header: str | None = None,
         error_message: Callable[[Any], str | None] | None = None,
         check_response: Callable[[httpx.Response], None] | None = None,
+        map_error: Callable[[httpx.Response], ConnectorError | None] | None = None,
+        default_headers: dict[str, str] | None = None,
         timeout: float = 30.0,
         max_attempts: int = 3,
     ) -> None:
@@ -280,6 +286,8 @@ class Connector:
         self.idempotency_header = idempotency_header
         self.error_message = error_message
         self.check_response = check_response
+        self.map_error = map_error
+        self.default_headers = dict(default_headers or {})
         self.timeout = timeout
         self.max_attempts = max_attempts
         self._actions: dict[tuple[str, int], ActionSpec] = {}

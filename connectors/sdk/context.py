@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from connectors.sdk.auth import AwsIamAuth, Credential, NoAuth, credential_to_secret, secret_values
 from connectors.sdk.claim_check import ClaimCheckStore
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from connectors.sdk.connector import Connector
 
 __all__ = ["ActionContext", "Services"]
+
+C = TypeVar("C", bound=Credential)
 
 
 @dataclass
@@ -113,6 +115,22 @@ class ActionContext:
             if isinstance(auth, AwsIamAuth):
                 return None
             raise AuthError(f"{self.connector.name} needs a credential ({auth.type}) and the node has none")
+        credential = parse_credential(
+            self.credential_ref, self.services.credentials.get(self.credential_ref), model
+        )
+        self.services.redactor.add(secret_values(credential))
+        return credential
+
+    def secret(self, model: type[C]) -> C | None:
+        """The node's credential parsed as ``model``, for connectors whose auth varies per node
+        (the generic HTTP connector); None when the node has no credential.
+
+        Example:
+            >>> ctx.secret(BearerCredential).token  # doctest: +SKIP
+            SecretStr('**********')
+        """
+        if self.credential_ref is None:
+            return None
         credential = parse_credential(
             self.credential_ref, self.services.credentials.get(self.credential_ref), model
         )

@@ -399,12 +399,14 @@ class ConnectorClient(httpx.Client):
         service: str,
         extract: Callable[[Any], str | None] | None,
         check_response: Callable[[httpx.Response], None] | None,
+        map_error: Callable[[httpx.Response], ConnectorError | None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.service = service
         self.extract = extract
         self.check_response = check_response
+        self.map_error = map_error
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         """Send, then raise the SDK error for a failed answer (unless the request opted out)."""
@@ -422,7 +424,8 @@ class ConnectorClient(httpx.Client):
             return response
         if response.status_code >= 400:
             response.read()
-            error = error_for_response(response, service=self.service, extract=self.extract)
+            error = self.map_error(response) if self.map_error is not None else None
+            error = error or error_for_response(response, service=self.service, extract=self.extract)
             if error is not None:
                 raise error
         if self.check_response is not None:
@@ -442,7 +445,10 @@ def build_client(ctx: ActionContext) -> httpx.Client:
     connector = ctx.connector
     instrument_httpx(services.tracing)
     inner: httpx.BaseTransport = services.transport or httpx.HTTPTransport()
-    headers = {"User-Agent": f"wfaib-connector-{connector.id}/{connector.version}"}
+    headers = {
+        "User-Agent": f"wfaib-connector-{connector.id}/{connector.version}",
+        **connector.default_headers,
+    }
     if ctx.side_effect and connector.idempotency_header:
         headers[connector.idempotency_header] = ctx.idempotency_key
     auth = build_http_auth(
@@ -452,6 +458,7 @@ def build_client(ctx: ActionContext) -> httpx.Client:
         service=connector.name,
         extract=connector.error_message,
         check_response=connector.check_response,
+        map_error=connector.map_error,
         base_url=ctx.base_url,
         auth=auth,
         headers=headers,
