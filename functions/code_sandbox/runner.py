@@ -184,6 +184,8 @@ _FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 _WRITE_FLAGS = posix.O_WRONLY | posix.O_RDWR | posix.O_CREAT | posix.O_TRUNC | posix.O_APPEND
 _CODE_FILENAME = "<code>"
 _MODULE_NAME = "code_node"
+# Error messages are for people (and fit in the parent's read buffer with room to spare).
+_MAX_MESSAGE_CHARS = 2000
 # Codecs looked up by name at run time; imported up front because the interpreter may not be
 # readable any more once privileges are dropped.
 _PRELOADED_CODECS = ("ascii", "latin_1", "utf_16", "utf_32", "cp1252", "unicode_escape")
@@ -396,6 +398,8 @@ def _write_frame(fd: int, frame: str) -> None:
 
 
 def _error_frame(kind: str, message: str) -> str:
+    if len(message) > _MAX_MESSAGE_CHARS:
+        message = message[:_MAX_MESSAGE_CHARS] + " ... (truncated)"
     return json.dumps({"ok": False, "error": kind, "message": message}, ensure_ascii=True)
 
 

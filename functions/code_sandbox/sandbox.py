@@ -48,6 +48,7 @@ UNPRIVILEGED_ID = 65534
 _CHUNK = 65536
 # Room above max_output_bytes for the frame envelope and error messages.
 _FRAME_SLACK = 16 * 1024
+_ENVELOPE_BYTES = len('{"ok":true,"output":}\n')
 _ERRORS: dict[str, type[SandboxError]] = {
     cls.__name__: cls
     for cls in (CodeError, CodeMemoryError, CodeOutputError, CodeSecurityError, CodeTimeoutError)
@@ -172,7 +173,9 @@ def _pump(proc: subprocess.Popen[bytes], request: bytes, limits: SandboxLimits, 
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + limits.wall_seconds
     max_result = limits.max_output_bytes + _FRAME_SLACK
-    pidfd = os.pidfd_open(proc.pid)
+    # Linux: a pidfd tells us when the child exits even if it closed its pipes. Elsewhere the
+    # pipes' end is the signal, and a child that closed them is bounded by its CPU limit.
+    pidfd = os.pidfd_open(proc.pid) if hasattr(os, "pidfd_open") else None
     stdin_fd, stdout_fd, stderr_fd = proc.stdin.fileno(), proc.stdout.fileno(), proc.stderr.fileno()
     for fd in (stdin_fd, stdout_fd, stderr_fd):
         os.set_blocking(fd, False)
@@ -181,7 +184,8 @@ def _pump(proc: subprocess.Popen[bytes], request: bytes, limits: SandboxLimits, 
         selector.register(stdin_fd, selectors.EVENT_WRITE)
         selector.register(stdout_fd, selectors.EVENT_READ)
         selector.register(stderr_fd, selectors.EVENT_READ)
-        selector.register(pidfd, selectors.EVENT_READ)
+        if pidfd is not None:
+            selector.register(pidfd, selectors.EVENT_READ)
         try:
             while selector.get_map():
                 remaining = deadline - time.monotonic()
@@ -191,11 +195,13 @@ def _pump(proc: subprocess.Popen[bytes], request: bytes, limits: SandboxLimits, 
                 for key, _ in selector.select(remaining):
                     fd = key.fd
                     if fd == pidfd:
-                        selector.unregister(pidfd)
+                        selector.unregister(fd)
                     elif fd == stdin_fd:
                         try:
                             offset += os.write(fd, request[offset : offset + _CHUNK])
-                        except (BrokenPipeError, BlockingIOError):
+                        except BlockingIOError:
+                            continue
+                        except BrokenPipeError:
                             offset = len(request)
                         if offset >= len(request):
                             selector.unregister(fd)
@@ -212,7 +218,8 @@ def _pump(proc: subprocess.Popen[bytes], request: bytes, limits: SandboxLimits, 
                         elif len(exchange.logs) < limits.max_log_bytes:
                             exchange.logs += chunk[: limits.max_log_bytes - len(exchange.logs)]
         finally:
-            os.close(pidfd)
+            if pidfd is not None:
+                os.close(pidfd)
     _reap(proc, exchange)
 
 
@@ -242,6 +249,8 @@ def _interpret(exchange: _Exchange, limits: SandboxLimits) -> Any:
     frame = _parse_frame(bytes(exchange.result))
     if frame is not None:
         if frame.get("ok") is True and "output" in frame:
+            if len(exchange.result) > limits.max_output_bytes + _ENVELOPE_BYTES:
+                raise CodeOutputError(f"The code returned more than {limits.max_output_bytes} bytes of JSON.")
             return frame["output"]
         error = _ERRORS.get(str(frame.get("error")), CodeError)
         raise error(str(frame.get("message", "The code failed.")))
@@ -262,13 +271,18 @@ def _interpret(exchange: _Exchange, limits: SandboxLimits) -> Any:
 
 
 def _parse_frame(data: bytes) -> dict[str, Any] | None:
+    """The child's one JSON frame, or None; strict JSON (no NaN/Infinity), since the child is untrusted."""
     if not data:
         return None
     try:
-        frame = json.loads(data)
+        frame = json.loads(data, parse_constant=_reject_constant)
     except ValueError:
         return None
     return frame if isinstance(frame, dict) else None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _signal_name(number: int) -> str:

@@ -204,3 +204,14 @@ def test_repo_root_is_not_writable_even_by_relative_climb(quick: SandboxLimits) 
     with pytest.raises(CodeSecurityError, match="scratch directory"):
         run_python(source, None, quick)
     assert not target.exists()
+
+
+def test_large_input_reaches_the_code_whole(quick: SandboxLimits) -> None:
+    rows = [{"id": i, "name": f"row {i}"} for i in range(20_000)]
+    assert run_python(code("return [len(input), input[-1]['name']]"), rows, quick) == [20_000, "row 19999"]
+
+
+def test_huge_exception_messages_are_truncated(quick: SandboxLimits) -> None:
+    with pytest.raises(CodeError, match=r"truncated") as caught:
+        run_python(code("raise ValueError('x' * 1_000_000)"), None, quick)
+    assert len(str(caught.value)) < 3000

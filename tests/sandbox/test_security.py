@@ -59,7 +59,7 @@ def main_with(body: str, escape: bool = False) -> str:
     return helpers + "def main(input):\n" + "".join(f"    {line}\n" for line in body.splitlines())
 
 
-REPO_ROOT = Path(__file__).parents[2]
+WRITE_TARGET = "/tmp/wfaib-pwned"
 
 # (id, code, expected error class, message fragment)
 ATTACKS: list[tuple[str, str, type[SandboxError], str]] = [
@@ -383,6 +383,17 @@ return 1""",
         "killed by SIGSEGV",
     ),
     (
+        "forge-nan-result",
+        main_with(
+            "posix = real_import('posix')\n"
+            'posix.write(3, b\'{"ok":true,"output":NaN}\\n\')\n'
+            "posix._exit(0)",
+            escape=True,
+        ),
+        CodeOutputError,
+        "not a valid result",
+    ),
+    (
         "poison-runner-json",
         main_with(
             """\
@@ -409,8 +420,13 @@ def test_attack_is_blocked(
     attack: str, expected: type[SandboxError], fragment: str, quick: SandboxLimits
 ) -> None:
     limits = quick.model_copy(update={"max_file_bytes": 1_000_000, **LIMIT_OVERRIDES.get(attack, {})})
+    target = Path(WRITE_TARGET)
+    if WRITE_TARGET in attack:
+        target.unlink(missing_ok=True)
     with pytest.raises(SandboxError) as caught:
         run_python(attack, {}, limits)
+    if WRITE_TARGET in attack:
+        assert not target.exists(), "the attack wrote outside its scratch directory"
     assert type(caught.value) is expected, f"{type(caught.value).__name__}: {caught.value}"
     assert fragment in str(caught.value)
 
@@ -430,11 +446,6 @@ def test_adding_an_audit_hook_is_refused(quick: SandboxLimits) -> None:
 def test_attack_list_is_large_and_distinct() -> None:
     assert len(ATTACKS) >= 30
     assert len({a[0] for a in ATTACKS}) == len({a[1] for a in ATTACKS}) == len(ATTACKS)
-
-
-def test_nothing_was_written_outside_scratch() -> None:
-    # The write attacks above target these paths; whichever test order ran, they must not exist.
-    assert not Path("/tmp/wfaib-pwned").exists()
 
 
 def test_aws_credentials_in_the_parent_are_invisible(
