@@ -44,10 +44,10 @@ fmt: $(STAMP)
 bench: bootstrap
 	$(PY) -m benchmarks
 
-## Regenerate tests/golden/*/expected.asl.json after an intended compiler change; review the diff.
+## Regenerate golden ASL and docs/workflow.schema.json after an intended change; review the diff.
 golden: $(STAMP)
-	$(PY) -m tests.golden.regenerate
-	git --no-pager diff --stat -- tests/golden
+	$(PY) tests/golden/regenerate.py
+	git --no-pager diff --stat -- tests/golden docs/workflow.schema.json
 
 clean:
 	rm -rf $(VENV) tools/asl-validator/node_modules .pytest_cache .mypy_cache .ruff_cache

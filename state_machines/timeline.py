@@ -111,6 +111,9 @@ def build_timeline(
                 open_steps.remove(step_or_none)
         elif kind in _ATTEMPT_EVENTS and open_steps:
             open_steps[-1].attempts += 1
+            open_steps[-1].error = open_steps[-1].cause = (
+                None  # a retry: only the last attempt's error counts
+            )
         elif kind in _FAILURE_EVENTS:
             failure: dict[str, Any] = (
                 next((v for k, v in event.items() if k.endswith("EventDetails")), {}) or {}

@@ -369,7 +369,9 @@ class _Checker:
                             f"'{edge.target}' outside it; end the body by connecting back to '{loop_id}'.",
                         )
                 for edge in graph.inc[member]:
-                    if edge.source != loop_id and edge.source not in body:
+                    if edge.source not in body and not (
+                        edge.source == loop_id and edge.branch == LOOP_BODY_BRANCH
+                    ):
                         self.add(
                             "loop_body_entered",
                             member,
@@ -475,6 +477,17 @@ class _Checker:
                 "invalid_reference", node_id, field, f"`${name}` is this node's own output; use `$input`."
             )
             return
+        inner = scope_of.get(name, ())
+        outer = scope_of.get(node_id, ())
+        if outer[: len(inner)] != inner:
+            self.add(
+                "reference_out_of_scope",
+                node_id,
+                field,
+                f"`${name}` runs inside a loop body or parallel branch that '{node_id}' is outside of; "
+                "use the output of that loop or merge instead.",
+            )
+            return
         if name not in dominators:
             self.add(
                 "reference_not_ready",
@@ -482,17 +495,6 @@ class _Checker:
                 field,
                 f"`${name}` has not always run when '{node_id}' runs (it is on another branch or later); "
                 "reference a node that runs before it on every path.",
-            )
-            return
-        inner = scope_of.get(name, ())
-        outer = scope_of.get(node_id, ())
-        if inner[: len(outer)] != outer or len(inner) > len(outer):
-            self.add(
-                "reference_out_of_scope",
-                node_id,
-                field,
-                f"`${name}` runs inside a loop body or parallel branch that '{node_id}' is outside of; "
-                "use the output of that loop or merge instead.",
             )
 
 

@@ -1,0 +1,80 @@
+"""Every example runs locally, on the real runtime, sandbox and connector code, and gives its result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wfaib.local_run import load_workflow_file, run_workflow
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+EXPECTED: dict[str, tuple[str, Any]] = {
+    "hello-world": ("SUCCEEDED", {"message": "Hello, Ada!", "length": 11}),
+    "order-routing": ("SUCCEEDED", {"order": "ord-1001", "lane": "priority", "sla_hours": 4}),
+    "ticket-router": ("SUCCEEDED", {"queue": "billing", "subject": "Invoice is wrong"}),
+    "invoice-batch": (
+        "SUCCEEDED",
+        {
+            "lines": [{"sku": "A-1", "amount": 19.0}, {"sku": "B-7", "amount": 120}, {"sku": "C-3", "amount": 12.5}],
+            "total": 151.5,
+        },
+    ),
+    "customer-enrichment": (
+        "SUCCEEDED",
+        {"email": "ada@example.com", "domain": "example.com", "lifetime_value": 215, "risk": "low"},
+    ),
+    "reminder": ("SUCCEEDED", {"remind": "Renew the certificate", "at": "2030-01-01T09:00:00Z"}),
+    "onboarding": ("SUCCEEDED", {"user": "Grace", "welcome_message": "Hello, Grace!"}),
+    "expense-approval": ("SUCCEEDED", {"status": "approved", "amount": 420, "by": "local"}),
+    "resilient-import": (
+        "SUCCEEDED",
+        {
+            "imported": False,
+            "reason": "ValueError: invalid literal for int() with base 10: 'x'\n"
+            "Traceback (code node):\n"
+            "  line 2, in main\n"
+            "    return [int(r) for r in input['records']]\n"
+            "  line 2, in <listcomp>\n"
+            "    return [int(r) for r in input['records']]",
+        },
+    ),
+    "stop-on-invalid": ("SUCCEEDED", {"accepted": "ada@example.com"}),
+    "paid-orders-report": ("SUCCEEDED", {"paid_orders": 2, "revenue": 85, "countries": ["DE"]}),
+}
+
+
+def test_every_example_is_covered_and_listed_in_the_readme() -> None:
+    names = {path.stem for path in EXAMPLES.glob("*.json")}
+    assert names == set(EXPECTED)
+    readme = (EXAMPLES / "README.md").read_text()
+    assert all(f"`{name}.json`" in readme for name in names)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_runs_locally(name: str) -> None:
+    workflow, problems = load_workflow_file(EXAMPLES / f"{name}.json")
+    assert workflow is not None and problems == []
+    result = run_workflow(workflow, workflow.trigger.sample_input or {}, workflows_dir=EXAMPLES)
+    status, output = EXPECTED[name]
+    assert (result.info.status, result.info.error) == (status, None), result.info.cause
+    assert json.loads(result.info.output or "null") == output
+    assert all(step.status in ("succeeded", "caught") for step in result.steps)
+
+
+def test_a_rejected_approval_follows_the_rejected_output() -> None:
+    workflow, _ = load_workflow_file(EXAMPLES / "expense-approval.json")
+    assert workflow is not None
+    result = run_workflow(workflow, {"amount": 99, "purpose": "x"}, approvals="reject")
+    assert json.loads(result.info.output or "null") == {"status": "rejected", "amount": 99}
+
+
+def test_a_fail_node_ends_the_run_with_its_error() -> None:
+    workflow, _ = load_workflow_file(EXAMPLES / "stop-on-invalid.json")
+    assert workflow is not None
+    result = run_workflow(workflow, {"email": "nobody"})
+    assert (result.info.status, result.info.error) == ("FAILED", "InvalidSignup")
+    assert result.info.cause == 'No valid email address in {"email":"nobody"}'
