@@ -241,6 +241,7 @@ class _Walker:
             listed = ", ".join(STATE_TYPES)
             where = (*parts, "Type") if "Type" in state else parts
             report.error(where, f"{owner} has Type {describe(kind)}; it must be one of {listed}.")
+            scope.terminal = True  # unknown: do not pile a missing-terminal error on top
             return
         language = state.get("QueryLanguage", self.top_language)
         if language not in QUERY_LANGUAGES:
@@ -286,8 +287,8 @@ class _Walker:
         allowed = STATE_FIELDS[(kind, language)]
         other = STATE_FIELDS[(kind, "JSONPath" if language == "JSONata" else "JSONata")]
         for key in state:
-            if key in allowed:
-                continue
+            if key in allowed or (key in ("Next", "End") and kind in ("Succeed", "Fail", "Choice")):
+                continue  # flow() explains these
             if language == "JSONata" and key in JSONATA_REPLACEMENT and key in other:
                 message = (
                     f"{owner} is a JSONata state, so it cannot use the JSONPath field '{key}'; "
