@@ -1,5 +1,6 @@
-"""``python -m wfaib``: the same as the ``wfaib`` command."""
+"""``python -m wfaib``: the same command line as the ``wfaib`` script."""
 
 from wfaib.cli import main
 
-main()
+if __name__ == "__main__":
+    main()
