@@ -1,81 +1,60 @@
-"""Definition checks behind CreateStateMachine/UpdateStateMachine and ValidateStateMachineDefinition."""
+"""Definition checks behind Create/UpdateStateMachine and ValidateStateMachineDefinition.
+
+The ASL validator (``state_machines.asl``) does the work; this adds the one rule that depends on
+the state machine's type: EXPRESS workflows cannot wait (``.sync``, ``.waitForTaskToken``).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["DefinitionCheck", "check_definition"]
+from state_machines.asl import Diagnostic, validate_asl
+from state_machines.asl.diagnostics import SCHEMA_VALIDATION_FAILED
 
+__all__ = ["check_definition"]
 
-@dataclass(frozen=True)
-class DefinitionCheck:
-    """One diagnostic, in ValidateStateMachineDefinition's terms."""
-
-    severity: Literal["ERROR", "WARNING"]
-    code: str
-    message: str
-    location: str | None = None
+_WAITING_PATTERNS = (".sync", ".sync:2", ".waitForTaskToken")
 
 
-def check_definition(definition: str, type_: str = "STANDARD") -> list[DefinitionCheck]:
-    """Diagnostics for an ASL definition (empty when it is valid).
+def check_definition(definition: str, type_: str = "STANDARD") -> list[Diagnostic]:
+    """Every diagnostic for ``definition`` as a state machine of ``type_`` (errors and warnings).
 
     Example:
-        >>> check_definition("{")[0].code
-        'INVALID_JSON_DESCRIPTION'
+        >>> [d.code for d in check_definition("{")]
+        ['INVALID_JSON_DESCRIPTION']
     """
-    try:
-        document = json.loads(definition)
-    except ValueError as exc:
-        return [DefinitionCheck("ERROR", "INVALID_JSON_DESCRIPTION", str(exc))]
-    if not isinstance(document, dict):
-        return [
-            DefinitionCheck("ERROR", "SCHEMA_VALIDATION_FAILED", "The definition must be a JSON object", "/")
-        ]
-    return _structure(document)
+    diagnostics = validate_asl(definition)
+    if type_ != "EXPRESS" or any(d.severity == "ERROR" for d in diagnostics):
+        return diagnostics
+    document = json.loads(definition)
+    for location, resource in _task_resources(document, ""):
+        pattern = next((p for p in _WAITING_PATTERNS if resource.endswith(p)), None)
+        if pattern is not None:
+            diagnostics.append(
+                Diagnostic(
+                    severity="ERROR",
+                    code=SCHEMA_VALIDATION_FAILED,
+                    location=location,
+                    message=f"Express state machine does not support '{pattern}' service integration",
+                )
+            )
+    return diagnostics
 
 
-def _structure(document: dict[str, Any], where: str = "") -> list[DefinitionCheck]:
-    checks: list[DefinitionCheck] = []
-    states = document.get("States")
-    start_at = document.get("StartAt")
-    if not isinstance(states, dict) or not states:
-        return [
-            DefinitionCheck(
-                "ERROR", "SCHEMA_VALIDATION_FAILED", "These fields are required: [States]", where or "/"
-            )
-        ]
-    if not isinstance(start_at, str):
-        return [
-            DefinitionCheck(
-                "ERROR", "SCHEMA_VALIDATION_FAILED", "These fields are required: [StartAt]", where or "/"
-            )
-        ]
-    if start_at not in states:
-        checks.append(
-            DefinitionCheck(
-                "ERROR", "MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {start_at}", f"{where}/StartAt"
-            )
-        )
+def _task_resources(document: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """``(JSON pointer, Resource)`` of every Task state, nested ones included."""
+    states = document.get("States") if isinstance(document, dict) else None
+    if not isinstance(states, dict):
+        return
     for name, state in states.items():
         if not isinstance(state, dict):
             continue
-        target = state.get("Next")
-        if isinstance(target, str) and target not in states:
-            checks.append(
-                DefinitionCheck(
-                    "ERROR",
-                    "MISSING_TRANSITION_TARGET",
-                    f"Missing 'Next' target: {target}",
-                    f"{where}/States/{name}/Next",
-                )
-            )
+        here = f"{pointer}/States/{name.replace('~', '~0').replace('/', '~1')}"
+        if state.get("Type") == "Task" and isinstance(state.get("Resource"), str):
+            yield f"{here}/Resource", state["Resource"]
         for index, branch in enumerate(state.get("Branches") or []):
-            if isinstance(branch, dict):
-                checks += _structure(branch, f"{where}/States/{name}/Branches[{index}]")
-        processor = state.get("ItemProcessor") or state.get("Iterator")
-        if isinstance(processor, dict):
-            checks += _structure(processor, f"{where}/States/{name}/ItemProcessor")
-    return checks
+            yield from _task_resources(branch, f"{here}/Branches/{index}")
+        for key in ("ItemProcessor", "Iterator"):
+            yield from _task_resources(state.get(key), f"{here}/{key}")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from state_machines.asl import Diagnostic
 from state_machines.runtime import exceptions as runtime_errors
 from state_machines.runtime.models import ExecutionInfo
 from wfaib.sfn_local import models
@@ -26,7 +27,7 @@ from wfaib.sfn_local.arns import (
     parse_execution_arn,
     parse_state_machine_arn,
 )
-from wfaib.sfn_local.definitions import DefinitionCheck, check_definition
+from wfaib.sfn_local.definitions import check_definition
 from wfaib.sfn_local.exceptions import SfnApiError
 from wfaib.sfn_local.pagination import paginate
 from wfaib.sfn_local.registry import Registry, RoutingEntry, StateMachineRecord, VersionRecord
@@ -562,14 +563,12 @@ class StepFunctionsService:
         del machine
 
     def _require_valid(self, definition: str, type_: StateMachineType) -> None:
-        errors = [c for c in check_definition(definition, type_) if c.severity == "ERROR"]
+        errors = [d for d in check_definition(definition, type_) if d.severity == "ERROR"]
         if errors:
-            first = errors[0]
-            where = f" at {first.location}" if first.location else ""
-            raise SfnApiError(
-                "InvalidDefinition",
-                f"Invalid State Machine Definition: '{first.code}: {first.message}{where}'",
+            problems = ", ".join(
+                f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors
             )
+            raise SfnApiError("InvalidDefinition", f"Invalid State Machine Definition: '{problems}'")
 
 
 def _machine_type(machine: StateMachineRecord) -> StateMachineType:
@@ -725,17 +724,19 @@ def _event(event: dict[str, Any], include_data: bool) -> dict[str, Any]:
             details = dict(value)
             if not include_data:
                 for member in _DATA_MEMBERS:
-                    if member in details:
-                        del details[member]
-                        details[f"{member}Details"] = {"included": False}
+                    details.pop(member, None)
             result[key] = details
         else:
             result[key] = value
     return result
 
 
-def _diagnostic(check: DefinitionCheck) -> dict[str, Any]:
-    result: dict[str, Any] = {"severity": check.severity, "code": check.code, "message": check.message}
-    if check.location:
-        result["location"] = check.location
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
+    if diagnostic.location:
+        result["location"] = diagnostic.location
     return result
