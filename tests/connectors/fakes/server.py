@@ -126,6 +126,8 @@ class FakeServer:
             form=dict(request.form.items()),
             files={key: storage.read() for key, storage in request.files.items()},
         )
+        for storage in request.files.values():
+            storage.stream.seek(0)
         with self._lock:
             self.requests.append(recorded)
         return recorded
