@@ -104,8 +104,12 @@ def _definite_tokens(rest: str) -> tuple[str | int, ...] | None:
         else:
             name = match.group("dot")
             if name is None:
-                quoted = match.group("sq") if match.group("sq") is not None else match.group("dq")
-                name = re.sub(r"\\(.)", r"\1", quoted)
+                # Inside quotes only the quote itself is escaped: AWS keeps every other backslash
+                # (``$['a\"b']`` names the key ``a\"b``).
+                if match.group("sq") is not None:
+                    name = match.group("sq").replace("\\'", "'")
+                else:
+                    name = match.group("dq").replace('\\"', '"')
             elif name in _WILDCARD_NAMES or name.endswith("()"):
                 return None
             tokens.append(name)
