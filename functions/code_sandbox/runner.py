@@ -96,6 +96,14 @@ _DENIED_MODULES = frozenset(
         "_testcapi",
         "_testinternalcapi",
         "_xxsubinterpreters",
+        "_xxinterpchannels",
+        "_interpreters",
+        "_testbuffer",
+        "_testmultiphase",
+        "_testsinglephase",
+        "_testimportmultiple",
+        "_testclinic",
+        "_lsprof",
         "asyncio",
         "cffi",
         "_cffi_backend",
@@ -179,6 +187,9 @@ _BLOCKED_EVENTS = MappingProxyType(
 )
 # os.* events that module imports raise (importlib lists package folders); allowed on read roots.
 _LISTING_EVENTS = frozenset({"os.listdir", "os.scandir"})
+# Unmarshalled code objects can hold arbitrary bytecode (a known route around audit hooks). Imports
+# need marshal, so every module the code uses is imported before the hook goes in.
+_CODE_LOADING_EVENTS = frozenset({"marshal.loads", "marshal.load"})
 _ATTRIBUTE_EVENTS = frozenset({"object.__setattr__", "object.__delattr__"})
 _FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 _WRITE_FLAGS = posix.O_WRONLY | posix.O_RDWR | posix.O_CREAT | posix.O_TRUNC | posix.O_APPEND
@@ -188,7 +199,18 @@ _MODULE_NAME = "code_node"
 _MAX_MESSAGE_CHARS = 2000
 # Codecs looked up by name at run time; imported up front because the interpreter may not be
 # readable any more once privileges are dropped.
-_PRELOADED_CODECS = ("ascii", "latin_1", "utf_16", "utf_32", "cp1252", "unicode_escape")
+_PRELOADED_CODECS = (
+    "ascii",
+    "latin_1",
+    "utf_8_sig",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+    "utf_32",
+    "cp1252",
+    "unicode_escape",
+    "raw_unicode_escape",
+)
 
 
 class SandboxViolation(PermissionError):
@@ -248,6 +270,7 @@ def _make_audit_hook(
         _listing: frozenset[str] = _LISTING_EVENTS,
         _frame_attrs: frozenset[str] = _FRAME_ATTRIBUTES,
         _attribute_events: frozenset[str] = _ATTRIBUTE_EVENTS,
+        _code_loading: frozenset[str] = _CODE_LOADING_EVENTS,
         _denied: frozenset[str] = _DENIED_MODULES,
         _write_flags: int = _WRITE_FLAGS,
         _violation: Any = SandboxViolation,
@@ -293,6 +316,8 @@ def _make_audit_hook(
             if args[1] == "__code__":
                 raise _violation(f"blocked: {event} on '__code__' (swapping a function's code)")
             return
+        if event in _code_loading:
+            raise _blocked_import(f"blocked: {event} (loading compiled code) is not allowed in a code node")
         if event == "sys._getframe":
             raise _blocked_frame("blocked: sys._getframe (frame introspection)")
         reason = _events.get(event) or _namespaces.get(event.partition(".")[0])
@@ -355,6 +380,8 @@ def _preload(code: CodeType) -> None:
     """Import the allowed modules the code mentions while the interpreter files are readable."""
     for codec in _PRELOADED_CODECS:
         __import__("encodings." + codec)
+    if posix.uname().machine in _SECCOMP_ARCHES:
+        __import__("ctypes")  # for the syscall filter, installed after the privilege drop
     for name in sorted(_code_names(code) & ALLOWED_MODULES):
         __import__(name)
         if name in {"datetime", "time"}:
@@ -383,6 +410,79 @@ def _apply_limits(limits: dict[str, int]) -> None:
     # Forget the signal and thread modules (the runner needs neither any more), so that reaching
     # them again means an import, which the hook refuses. RLIMIT_NPROC refuses threads as well.
     del sys.modules["signal"], sys.modules["_signal"], sys.modules["_thread"]
+
+
+# System calls refused by the kernel (EPERM) once the filter is in, whatever happens in Python:
+# networking, new processes and threads, exec, signals to others, device/FIFO nodes, links,
+# namespaces, tracing and other processes' memory. Numbers from the kernel's syscall tables.
+_SECCOMP_ARCHES = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_DENIED_SYSCALLS = {
+    "x86_64": (
+        41, 42, 49, 53,  # socket, connect, bind, socketpair
+        56, 57, 58, 435,  # clone, fork, vfork, clone3
+        59, 322,  # execve, execveat
+        62, 200, 234, 424, 434,  # kill, tkill, tgkill, pidfd_send_signal, pidfd_open
+        101, 310, 311,  # ptrace, process_vm_readv, process_vm_writev
+        133, 259, 86, 265, 88, 266,  # mknod, mknodat, link, linkat, symlink, symlinkat
+        272, 308, 165, 155, 161,  # unshare, setns, mount, pivot_root, chroot
+        321, 323, 298, 425, 248, 249, 250,  # bpf, userfaultfd, perf_event_open, io_uring, keys
+    ),
+    "aarch64": (
+        198, 203, 200, 199,  # socket, connect, bind, socketpair
+        220, 435,  # clone, clone3
+        221, 281,  # execve, execveat
+        129, 130, 131, 424, 434,  # kill, tkill, tgkill, pidfd_send_signal, pidfd_open
+        117, 270, 271,  # ptrace, process_vm_readv, process_vm_writev
+        33, 37, 36,  # mknodat, linkat, symlinkat
+        97, 268, 40, 41, 51,  # unshare, setns, mount, pivot_root, chroot
+        280, 282, 241, 425, 217, 218, 219,  # bpf, userfaultfd, perf_event_open, io_uring, keys
+    ),
+}  # fmt: skip
+
+
+def _install_syscall_filter() -> bool:
+    """Install a seccomp filter (prctl through ctypes: the stdlib has no binding); False if refused.
+
+    Hand-written because no seccomp library is installed; the program is small: check the
+    architecture, refuse the listed numbers with EPERM, allow the rest.
+    """
+    arch = posix.uname().machine
+    if arch not in _SECCOMP_ARCHES:
+        return False
+    import ctypes
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [
+            ("code", ctypes.c_ushort),
+            ("jt", ctypes.c_ubyte),
+            ("jf", ctypes.c_ubyte),
+            ("k", ctypes.c_uint32),
+        ]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    load_word, jump_equal, jump_above_or_equal, ret = 0x20, 0x15, 0x35, 0x06
+    allow, refuse, kill = 0x7FFF0000, 0x00050000 | 1, 0x80000000  # ERRNO(EPERM), KILL_PROCESS
+    program = [
+        (load_word, 0, 0, 4),  # seccomp_data.arch
+        (jump_equal, 1, 0, _SECCOMP_ARCHES[arch]),
+        (ret, 0, 0, kill),
+        (load_word, 0, 0, 0),  # seccomp_data.nr
+    ]
+    if arch == "x86_64":  # the x32 ABI numbers
+        program += [(jump_above_or_equal, 0, 1, 0x40000000), (ret, 0, 0, refuse)]
+    for number in _DENIED_SYSCALLS[arch]:
+        program += [(jump_equal, 0, 1, number), (ret, 0, 0, refuse)]
+    program.append((ret, 0, 0, allow))
+    filters = (SockFilter * len(program))(*(SockFilter(*insn) for insn in program))
+    fprog = SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    installed = libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, MODE_FILTER
+    for name in [name for name in sys.modules if name == "ctypes" or name.startswith(("ctypes.", "_ctypes"))]:
+        del sys.modules[name]
+    return bool(installed)
 
 
 def _drop_privileges(uid: int, gid: int) -> None:
@@ -461,7 +561,8 @@ def _failure_frame(
     return _error_frame("CodeError", message)
 
 
-def _run(request: dict[str, Any], scratch: str) -> str:
+def _run(request: dict[str, Any], scratch: str, layers: list[str]) -> str:
+    """Everything between the request and the one frame; see the module docstring for the order."""
     source_text: str = request["code"]
     limits: dict[str, int] = request["limits"]
     source = source_text.splitlines()
@@ -473,9 +574,13 @@ def _run(request: dict[str, Any], scratch: str) -> str:
     _preload(compiled)
     read_roots = tuple(_normalize(root, "/") for root in request["read_roots"])
     _apply_limits(limits)
+    layers += ["rlimits", "audit-hook"]
     drop_to = request.get("drop_to")
     if drop_to:
         _drop_privileges(drop_to[0], drop_to[1])
+        layers.append("unprivileged-user")
+    if _install_syscall_filter():
+        layers.append("seccomp")
     hook, unlocked = _make_audit_hook(_normalize(scratch, "/"), read_roots, limits["max_files"])
     # A real module, so that dataclasses, enum and pickle-free introspection find it in sys.modules.
     module = ModuleType(_MODULE_NAME)
@@ -512,7 +617,10 @@ def main() -> None:
     posix.dup2(2, 1)  # print() from user code goes to the log stream, not the result channel
     request = json.loads(sys.stdin.buffer.read())
     sys.stdin.close()
-    _write_frame(result_fd, _run(request, sys.argv[1]))
+    layers: list[str] = []
+    frame = _run(request, sys.argv[1], layers)
+    # Every frame is a JSON object: add which isolation layers this run had (for logs and tests).
+    _write_frame(result_fd, frame[:-1] + ',"layers":' + json.dumps(layers) + "}")
 
 
 if __name__ == "__main__":

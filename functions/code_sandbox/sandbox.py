@@ -48,7 +48,8 @@ UNPRIVILEGED_ID = 65534
 _CHUNK = 65536
 # Room above max_output_bytes for the frame envelope and error messages.
 _FRAME_SLACK = 16 * 1024
-_ENVELOPE_BYTES = len('{"ok":true,"output":}\n')
+# The frame around the output: {"ok":true,"output":...,"layers":[...]} and a newline.
+_ENVELOPE_BYTES = 512
 _ERRORS: dict[str, type[SandboxError]] = {
     cls.__name__: cls
     for cls in (CodeError, CodeMemoryError, CodeOutputError, CodeSecurityError, CodeTimeoutError)
@@ -70,6 +71,8 @@ class SandboxResult:
 
     output: Any
     logs: str = ""
+    #: The isolation layers this run had, e.g. ["network-namespace", "rlimits", "audit-hook", ...].
+    layers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -142,7 +145,11 @@ def run_sandboxed(
         exchange = _exchange(argv, scratch, request, limits)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return SandboxResult(output=_interpret(exchange, limits), logs=exchange.logs.decode("utf-8", "replace"))
+    frame = _interpret(exchange, limits)
+    layers = ["network-namespace"] if argv[0] != sys.executable else []
+    if isinstance(frame.get("layers"), list):
+        layers += [str(layer) for layer in frame["layers"]]
+    return SandboxResult(output=frame["output"], logs=exchange.logs.decode("utf-8", "replace"), layers=layers)
 
 
 def _exchange(argv: list[str], scratch: str, request: bytes, limits: SandboxLimits) -> _Exchange:
@@ -237,7 +244,8 @@ def _reap(proc: subprocess.Popen[bytes], exchange: _Exchange) -> None:
     _kill_group(proc.pid)
 
 
-def _interpret(exchange: _Exchange, limits: SandboxLimits) -> Any:
+def _interpret(exchange: _Exchange, limits: SandboxLimits) -> dict[str, Any]:
+    """The child's success frame, or the error the run ended with."""
     if exchange.timed_out:
         raise CodeTimeoutError(
             f"The code ran longer than {limits.wall_seconds:g} s (wall clock) and was stopped."
@@ -251,7 +259,7 @@ def _interpret(exchange: _Exchange, limits: SandboxLimits) -> Any:
         if frame.get("ok") is True and "output" in frame:
             if len(exchange.result) > limits.max_output_bytes + _ENVELOPE_BYTES:
                 raise CodeOutputError(f"The code returned more than {limits.max_output_bytes} bytes of JSON.")
-            return frame["output"]
+            return frame
         error = _ERRORS.get(str(frame.get("error")), CodeError)
         raise error(str(frame.get("message", "The code failed.")))
     status = exchange.status
