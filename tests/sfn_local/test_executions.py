@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import queue
+import threading
 from typing import Any
 
 import boto3
@@ -345,3 +346,39 @@ def test_host_prefix_injection_can_be_disabled_by_environment(
     )["stateMachineArn"]
 
     assert default.start_sync_execution(stateMachineArn=machine, input="[1]")["output"] == "[1]"
+
+
+def test_server_answers_while_a_sync_execution_is_in_progress(sfn: BaseClient, local: SfnLocal) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(event: Any, context: Any) -> str:
+        entered.set()
+        release.wait(10)
+        return "done"
+
+    local.runtime.register_lambda("slow", slow)
+    definition = asl(
+        {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:slow",
+                "End": True,
+            }
+        }
+    )
+    machine = sfn.create_state_machine(name="slowpoke", definition=definition, roleArn=ROLE, type="EXPRESS")[
+        "stateMachineArn"
+    ]
+    results: list[dict[str, Any]] = []
+    caller = threading.Thread(
+        target=lambda: results.append(sfn.start_sync_execution(stateMachineArn=machine))
+    )
+    caller.start()
+    assert entered.wait(10)
+
+    listed = sfn.list_state_machines()["stateMachines"]
+    release.set()
+    caller.join(10)
+
+    assert [m["name"] for m in listed] == ["slowpoke"]
+    assert json.loads(results[0]["output"]) == "done"

@@ -95,3 +95,32 @@ def test_nested_execution_through_an_alias(sfn: BaseClient, local: SfnLocal) -> 
     local.runtime.wait(arn, timeout=10)
 
     assert json.loads(sfn.describe_execution(executionArn=arn)["output"]) == "from v1"
+
+
+def test_human_approval_through_an_sqs_callback(
+    sfn: BaseClient, local: SfnLocal, aws: dict[str, BaseClient]
+) -> None:
+    queue_url = aws["sqs"].create_queue(QueueName=f"approvals-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    definition = asl(
+        {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {
+                    "QueueUrl": queue_url,
+                    "MessageBody": {"order.$": "$.order", "token.$": "$$.Task.Token"},
+                },
+                "End": True,
+            }
+        }
+    )
+    machine = sfn.create_state_machine(name="approve", definition=definition, roleArn=ROLE)["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=machine, input='{"order": 42}')["executionArn"]
+
+    message = aws["sqs"].receive_message(QueueUrl=queue_url, WaitTimeSeconds=5)["Messages"][0]
+    request = json.loads(message["Body"])
+    sfn.send_task_success(taskToken=request["token"], output='{"approved": true}')
+    local.runtime.wait(arn, timeout=10)
+
+    assert request["order"] == 42
+    assert json.loads(sfn.describe_execution(executionArn=arn)["output"]) == {"approved": True}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import re
 import threading
@@ -239,7 +240,9 @@ def _secret(value: SecretStr | None) -> str | None:
     return None if value is None else str(value.get_secret_value())
 
 
+@functools.cache
 def _boto3_service(service: str) -> str | None:
+    """boto3's name of a Step Functions aws-sdk service name (cached: listing services reads disk)."""
     if service in _SDK_TO_BOTO3:
         return _SDK_TO_BOTO3[service]
     for name in botocore.session.get_session().get_available_services():
