@@ -9,10 +9,12 @@ is trusted platform code; the order of ``main()`` is the security design:
 2. import the allow-listed modules the code names, while the interpreter can still read them;
 3. set resource limits (CPU, address space, file size, open files, processes, core dumps);
 4. drop to an unprivileged uid/gid when started as root (then ``RLIMIT_NPROC`` really applies);
-5. install an audit hook (``sys.addaudithook`` cannot be undone from Python) that refuses
+5. install a seccomp filter: the kernel refuses sockets, new processes and threads, exec,
+   signals, device/FIFO nodes, links and namespaces even if everything in Python fails;
+6. install an audit hook (``sys.addaudithook`` cannot be undone from Python) that refuses
    files outside the scratch directory, sockets, processes, signals to others, ctypes, frame
-   introspection and imports of dangerous modules;
-6. run the code with a builtins copy whose ``__import__`` only admits the allow-list.
+   introspection, unmarshalling code and imports of dangerous modules, with clear messages;
+7. run the code with a builtins copy whose ``__import__`` only admits the allow-list.
 
 Only the standard library is imported here: the child starts with ``-S`` (no site-packages).
 The hook uses nothing but its own default arguments and locals, because user code can reach and
@@ -352,6 +354,11 @@ def _guarded_import_factory() -> Callable[..., Any]:
             raise _blocked(
                 f"blocked: importing {name!r} is not allowed in a code node; "
                 f"allowed modules: {', '.join(sorted(_allowed))}"
+            )
+        if name.partition(".")[0] not in _loaded:
+            raise _blocked(
+                f"blocked: importing {name!r} by a computed name; write `import "
+                f"{name.partition('.')[0]}` in the code (imports are prepared before it runs)"
             )
         return _real(name, globals, locals, fromlist, level)
 

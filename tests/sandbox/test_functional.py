@@ -215,3 +215,12 @@ def test_huge_exception_messages_are_truncated(quick: SandboxLimits) -> None:
     with pytest.raises(CodeError, match=r"truncated") as caught:
         run_python(code("raise ValueError('x' * 1_000_000)"), None, quick)
     assert len(str(caught.value)) < 3000
+
+
+def test_computed_imports_of_allowed_modules_get_a_clear_message(quick: SandboxLimits) -> None:
+    with pytest.raises(CodeSecurityError, match=r"by a computed name; write `import statistics`"):
+        run_python(code("return __import__('stat' + 'istics').mean([1])"), None, quick)
+
+
+def test_imports_inside_functions_are_prepared_too(quick: SandboxLimits) -> None:
+    assert run_python(code("import statistics\nreturn statistics.median([3, 1, 2])"), None, quick) == 2

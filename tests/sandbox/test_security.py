@@ -394,6 +394,18 @@ return 1""",
         "not a valid result",
     ),
     (
+        "escape-marshal-bytecode",
+        main_with("return real_import('marshal').loads(b'\\xe3' + bytes(60))", escape=True),
+        CodeSecurityError,
+        "marshal.loads",
+    ),
+    (
+        "escape-mkfifo-outside-scratch",
+        main_with("real_import('posix').mkfifo('/tmp/wfaib-pwned')", escape=True),
+        CodeError,
+        "PermissionError: [Errno 1] Operation not permitted",
+    ),
+    (
         "poison-runner-json",
         main_with(
             """\
