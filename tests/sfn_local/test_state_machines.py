@@ -233,7 +233,7 @@ def test_tags(sfn: BaseClient) -> None:
     sfn.untag_resource(resourceArn=arn, tagKeys=["team"])
 
     assert sfn.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "env", "value": "dev"}]
-    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+    with pytest.raises(sfn.exceptions.ResourceNotFound):
         sfn.list_tags_for_resource(resourceArn=f"{ARN_PREFIX}nope")
 
 

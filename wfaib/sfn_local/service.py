@@ -133,7 +133,7 @@ class StepFunctionsService:
     resolver, so nested executions route through aliases the same way).
 
     Example:
-        >>> service = StepFunctionsService(registry, runtime)  # doctest: +SKIP
+        >>> service = StepFunctionsService(registry, runtime, StateMachineTargets(registry))  # doctest: +SKIP
         >>> service.list_state_machines(models.ListStateMachinesInput())  # doctest: +SKIP
         {'stateMachines': []}
     """
@@ -551,16 +551,16 @@ class StepFunctionsService:
             raise invalid_arn(arn)
 
     def _tagged_resource(self, arn: str) -> None:
+        """Tags live on state machines, versions and aliases; anything else is ``ResourceNotFound``."""
         parsed = parse_state_machine_arn(arn)
-        machine = self.registry.get_state_machine(parsed.base_arn)
         try:
+            self.registry.get_state_machine(parsed.base_arn)
             if parsed.version is not None:
                 self.registry.get_version(arn)
             elif parsed.alias is not None:
                 self.registry.get_alias(arn)
         except SfnApiError as exc:
             raise SfnApiError("ResourceNotFound", f"Resource not found: '{arn}'") from exc
-        del machine
 
     def _require_valid(self, definition: str, type_: StateMachineType) -> None:
         errors = [d for d in check_definition(definition, type_) if d.severity == "ERROR"]
