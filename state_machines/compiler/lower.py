@@ -11,6 +11,7 @@ Node outputs are stored as Step Functions variables only when a later state read
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,22 +106,22 @@ class _Lowering:
     def scope_successors(self, node_id: str) -> list[str]:
         graph = self.graph
         if graph.is_fan_out(node_id):
-            join = graph.join_of(node_id, set(graph.nodes))
+            join = graph.join_of(node_id)
             after = [] if join == EXIT else [join]
             errors = [e.target for e in graph.out[node_id] if e.branch == ERROR_BRANCH]
             return after + errors
         return graph.successors_in_dag(node_id)
 
     def scope_members(self, scope: _Scope) -> list[str]:
-        seen: list[str] = []
-        frontier = [scope.entry]
+        seen: dict[str, None] = {}
+        frontier = deque([scope.entry])
         while frontier:
-            current = frontier.pop(0)
+            current = frontier.popleft()
             if current in seen or current in scope.stop:
                 continue
-            seen.append(current)
+            seen[current] = None
             frontier.extend(self.scope_successors(current))
-        return seen
+        return list(seen)
 
     def the_successor(self, node_id: str) -> str | None:
         """Where the flow goes on after ``node_id`` succeeds (a loop's ``done`` output)."""
@@ -149,13 +150,9 @@ class _Lowering:
                 and not (self.kind(parent) is NodeKind.SERVICE and self.node(parent).retry)
             ):
                 return parent
-        if all(e.branch is None for e in incoming):
-            for member in members:
-                if (
-                    self.graph.is_fan_out(member)
-                    and self.graph.join_of(member, set(self.graph.nodes)) == node_id
-                ):
-                    return member
+        fan_out = self.graph.fan_out_by_join.get(node_id)
+        if fan_out is not None and fan_out in members and all(e.branch is None for e in incoming):
+            return fan_out
         return None
 
     def transparent(self, node_id: str) -> bool:
@@ -206,7 +203,7 @@ class _Lowering:
 
     def joins_parallel(self, node_id: str) -> bool:
         graph = self.graph
-        return any(graph.is_fan_out(m) and graph.join_of(m, set(graph.nodes)) == node_id for m in graph.nodes)
+        return node_id in graph.fan_out_by_join
 
     def data_expression(self, node_id: str, previous: str | None) -> str:
         """JSONata computing a data node's output from ``$input``."""
@@ -262,7 +259,7 @@ class _Lowering:
         if self.graph.is_fan_out(last) and self.kind(last) is not NodeKind.PARALLEL:
             return {"Next": f"{last}-branches"}
         if self.kind(last) is NodeKind.PARALLEL or self.graph.is_fan_out(last):
-            join = self.graph.join_of(last, set(self.graph.nodes))
+            join = self.graph.join_of(last)
             successor: str | None = None if join == EXIT or join in group else join
             if join in group:
                 successor = self.the_successor(group[-1])
@@ -593,7 +590,7 @@ class _Lowering:
         return name, {name: prelude, **states}
 
     def branches(self, fan_out: str, scope: _Scope) -> list[dict[str, Any]]:
-        join = self.graph.join_of(fan_out, set(self.graph.nodes))
+        join = self.graph.join_of(fan_out)
         result = []
         for head in self.graph.branch_heads(fan_out):
             branch_scope = _Scope(
@@ -612,7 +609,7 @@ class _Lowering:
 
     def implicit_parallel(self, host: str, group: list[str], scope: _Scope) -> dict[str, Any]:
         state: dict[str, Any] = {"Type": "Parallel", "Branches": self.branches(host, scope)}
-        join = self.graph.join_of(host, set(self.graph.nodes))
+        join = self.graph.join_of(host)
         if join != EXIT and self.group_of.get(join) == host:
             joined = [n for n in group if n != host]
             bindings = self.chain_bindings(host, [host, *joined], scope, "$states.result")

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jsonata import Jsonata  # type: ignore[import-untyped]
@@ -26,6 +27,31 @@ __all__ = [
     "template_to_jsonata",
 ]
 
+# Attributes of jsonata-python's parse-tree symbols that hold sub-expressions.
+_CHILDREN = (
+    "lhs",
+    "rhs",
+    "expr",
+    "expression",
+    "expressions",
+    "steps",
+    "stages",
+    "predicate",
+    "arguments",
+    "body",
+    "procedure",
+    "condition",
+    "then",
+    "_else",
+    "terms",
+    "lhs_object",
+    "rhs_object",
+    "group",
+    "update",
+    "delete",
+    "pattern",
+    "input",
+)
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
@@ -94,6 +120,7 @@ def iter_templates(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from iter_templates(item, f"{path}[{index}]")
 
 
+@lru_cache(maxsize=8192)
 def jsonata_syntax_error(expression: str) -> str | None:
     """The parser's message when ``expression`` is not valid JSONata, else None."""
     try:
@@ -103,17 +130,24 @@ def jsonata_syntax_error(expression: str) -> str | None:
     return None
 
 
-def free_variables(expression: str) -> set[str]:
+_SIMPLE_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@lru_cache(maxsize=8192)
+def free_variables(expression: str) -> frozenset[str]:
     """Names of the ``$variables`` an expression reads but does not bind itself.
 
     Bindings made inside the expression (``$x := …``, lambda parameters) are not free. Function
     calls such as ``$sum(…)`` are reported too; callers subtract the names they know.
     The walk is over jsonata-python's parse tree, which has no visitor of its own.
     """
+    simple = _SIMPLE_PATH.fullmatch(expression.strip())
+    if simple:  # `$name` or `$name.field.field`: no need to parse
+        return frozenset({simple.group(1)})
     referenced: set[str] = set()
     bound: set[str] = set()
     _walk(Jsonata(expression).ast, referenced, bound, set())
-    return referenced - bound
+    return frozenset(referenced - bound)
 
 
 def _walk(node: Any, referenced: set[str], bound: set[str], seen: set[int]) -> None:
@@ -135,6 +169,7 @@ def _walk(node: Any, referenced: set[str], bound: set[str], seen: set[int]) -> N
         for argument in node.arguments or []:
             if getattr(argument, "type", None) == "variable":
                 bound.add(argument.value)
-    for attribute, child in vars(node).items():
-        if attribute != "_outer_instance" and not isinstance(child, (str, int, float, bool)):
+    for attribute in _CHILDREN:
+        child = getattr(node, attribute, None)
+        if child is not None and not isinstance(child, str | int | float | bool):
             _walk(child, referenced, bound, seen)

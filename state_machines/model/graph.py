@@ -10,13 +10,14 @@ each parallel branch (a Parallel's Branches) — a Catch or Next never leaves it
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from state_machines.model.node_types import NodeCatalog, NodeKind
 from state_machines.model.workflow import Edge, Node, Workflow
 
-__all__ = ["EXIT", "TRIGGER", "Scope", "WorkflowGraph"]
+__all__ = ["EXIT", "TRIGGER", "Dominance", "Scope", "WorkflowGraph"]
 
 TRIGGER = "trigger"
 EXIT = "<exit>"
@@ -42,6 +43,11 @@ class WorkflowGraph:
         self.nodes: dict[str, Node] = {}
         for node in workflow.nodes:
             self.nodes.setdefault(node.id, node)
+        self._kinds: dict[str, NodeKind] = {}
+        for node_id, node in self.nodes.items():
+            node_type = catalog.get(node.type, node.version)
+            if node_type is not None:
+                self._kinds[node_id] = node_type.kind
         self.out: dict[str, list[Edge]] = defaultdict(list)
         self.inc: dict[str, list[Edge]] = defaultdict(list)
         for edge in workflow.edges:
@@ -51,17 +57,14 @@ class WorkflowGraph:
         self.loop_bodies: dict[str, set[str]] = {
             node_id: self._loop_body(node_id) for node_id in self.nodes if self.kind(node_id) is NodeKind.LOOP
         }
+        self._joins: dict[str, str] = {}
         self.loop_of: dict[str, str] = {}
         for loop_id, body in sorted(self.loop_bodies.items(), key=lambda item: len(item[1]), reverse=True):
             for member in body:
                 self.loop_of[member] = loop_id  # innermost loop wins: smaller bodies are assigned last
 
     def kind(self, node_id: str) -> NodeKind | None:
-        node = self.nodes.get(node_id)
-        if node is None:
-            return None
-        node_type = self.catalog.get(node.type, node.version)
-        return node_type.kind if node_type else None
+        return self._kinds.get(node_id)
 
     def starts(self) -> list[str]:
         """Nodes the trigger starts: targets of edges from ``trigger``, else nodes nobody enters."""
@@ -87,10 +90,28 @@ class WorkflowGraph:
         return [e.target for e in self.out[node_id] if e.branch is None]
 
     def is_fan_out(self, node_id: str) -> bool:
-        kind = self.kind(node_id)
-        if kind is NodeKind.PARALLEL:
-            return True
-        return kind not in (NodeKind.CHOICE, NodeKind.LOOP) and len(self.plain_successors(node_id)) > 1
+        return node_id in self.fan_outs
+
+    @cached_property
+    def fan_outs(self) -> frozenset[str]:
+        """Nodes whose outputs run in parallel: Parallel nodes and plain multi-output nodes."""
+        result = set()
+        for node_id in self.nodes:
+            kind = self.kind(node_id)
+            if kind is NodeKind.PARALLEL or (
+                kind not in (NodeKind.CHOICE, NodeKind.LOOP) and len(self.plain_successors(node_id)) > 1
+            ):
+                result.add(node_id)
+        return frozenset(result)
+
+    @cached_property
+    def fan_out_by_join(self) -> dict[str, str]:
+        """For each join node, the fan-out whose branches meet there."""
+        return {
+            self.join_of(fan_out): fan_out
+            for fan_out in sorted(self.fan_outs)
+            if self.join_of(fan_out) != EXIT
+        }
 
     def _loop_body(self, loop_id: str) -> set[str]:
         body: set[str] = set()
@@ -139,6 +160,7 @@ class WorkflowGraph:
                     return found
         return None
 
+    @cached_property
     def topological_order(self) -> list[str]:
         """Nodes in an order where every forward edge goes left to right (graph must be acyclic)."""
         indegree = dict.fromkeys(self.nodes, 0)
@@ -156,12 +178,12 @@ class WorkflowGraph:
                     ready.append(edge.target)
         return order
 
-    def post_dominators(self, members: set[str]) -> dict[str, set[str]]:
-        """Post-dominator sets within ``members`` (loop bodies collapsed), with ``EXIT`` as sink."""
-        order = [n for n in self.topological_order() if n in members]
+    @cached_property
+    def post_dominators(self) -> dict[str, set[str]]:
+        """Post-dominator sets (loop bodies collapsed), with ``EXIT`` as the sink."""
         pdom: dict[str, set[str]] = {}
-        for node_id in reversed(order):
-            successors = [s for s in self.successors_in_dag(node_id) if s in members]
+        for node_id in reversed(self.topological_order):
+            successors = self.successors_in_dag(node_id)
             if not successors:
                 pdom[node_id] = {node_id, EXIT}
                 continue
@@ -169,14 +191,16 @@ class WorkflowGraph:
             pdom[node_id] = common | {node_id}
         return pdom
 
-    def join_of(self, fan_out: str, members: set[str]) -> str:
+    def join_of(self, fan_out: str) -> str:
         """Where the branches leaving ``fan_out`` meet again (``EXIT`` when they never do)."""
-        pdom = self.post_dominators(members)
+        if fan_out in self._joins:
+            return self._joins[fan_out]
+        pdom = self.post_dominators
         candidates = pdom.get(fan_out, {EXIT}) - {fan_out}
         real = [c for c in candidates if c != EXIT]
-        if not real:
-            return EXIT
-        return max(real, key=lambda c: len(pdom[c]))
+        join = max(real, key=lambda c: len(pdom[c])) if real else EXIT
+        self._joins[fan_out] = join
+        return join
 
     def branch_heads(self, fan_out: str) -> list[str]:
         if self.kind(fan_out) is NodeKind.PARALLEL:
@@ -185,19 +209,20 @@ class WorkflowGraph:
 
     def region(self, heads: list[str], stop: set[str]) -> list[str]:
         """Nodes reachable from ``heads`` without entering ``stop`` (loop bodies not entered)."""
-        seen: list[str] = []
-        frontier = list(heads)
+        seen: dict[str, None] = {}
+        frontier = deque(heads)
         while frontier:
-            current = frontier.pop(0)
+            current = frontier.popleft()
             if current in stop or current in seen:
                 continue
-            seen.append(current)
+            seen[current] = None
             frontier.extend(self.successors_in_dag(current))
-        return seen
+        return list(seen)
 
-    def dominators(self, entries: list[str]) -> dict[str, set[str]]:
-        """For each node, the nodes that run on every path to it from ``entries`` (itself included)."""
-        order = self.topological_order()
+    def dominance(self, entries: list[str]) -> Dominance:
+        """Which nodes run on every path to which (from ``entries``; loop bodies via their loop)."""
+        order = self.topological_order
+        position = {node_id: index for index, node_id in enumerate(order)}
         preds: dict[str, list[str]] = defaultdict(list)
         for node_id in self.nodes:
             for target in self.successors_in_dag(node_id):
@@ -206,11 +231,51 @@ class WorkflowGraph:
                 for edge in self.out[node_id]:
                     if edge.branch == LOOP_BODY_BRANCH:
                         preds[edge.target].append(node_id)
-        dom: dict[str, set[str]] = {}
+        idom: dict[str, str | None] = {}
+
+        def common(a: str | None, b: str | None) -> str | None:
+            # Cooper, Harvey and Kennedy's intersect, over a topological numbering.
+            while a is not None and b is not None and a != b:
+                while a is not None and b is not None and position[a] > position[b]:
+                    a = idom[a]
+                while a is not None and b is not None and position[b] > position[a]:
+                    b = idom[b]
+            return a if a == b else None
+
         for node_id in order:
-            incoming = [p for p in preds[node_id] if p in dom]
+            incoming = [p for p in preds[node_id] if p in idom]
             if node_id in entries or not incoming:
-                dom[node_id] = {node_id}
-            else:
-                dom[node_id] = set.intersection(*(dom[p] for p in incoming)) | {node_id}
-        return dom
+                idom[node_id] = None
+                continue
+            dominator: str | None = incoming[0]
+            for other in incoming[1:]:
+                dominator = common(dominator, other)
+            idom[node_id] = dominator
+        return Dominance(idom)
+
+
+class Dominance:
+    """A dominator tree, answering "does a always run before b?" in constant time."""
+
+    def __init__(self, idom: dict[str, str | None]) -> None:
+        children: dict[str | None, list[str]] = defaultdict(list)
+        for node_id, parent in idom.items():
+            children[parent].append(node_id)
+        self._enter: dict[str, int] = {}
+        self._leave: dict[str, int] = {}
+        clock = 0
+        stack: list[tuple[str, bool]] = [(root, False) for root in reversed(children[None])]
+        while stack:
+            node_id, leaving = stack.pop()
+            clock += 1
+            if leaving:
+                self._leave[node_id] = clock
+                continue
+            self._enter[node_id] = clock
+            stack.append((node_id, True))
+            stack.extend((child, False) for child in reversed(children[node_id]))
+
+    def dominates(self, a: str, b: str) -> bool:
+        if a not in self._enter or b not in self._enter:
+            return False
+        return self._enter[a] <= self._enter[b] and self._leave[b] <= self._leave[a]

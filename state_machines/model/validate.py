@@ -18,8 +18,8 @@ from state_machines.model.expressions import (
     jsonata_syntax_error,
     split_template,
 )
-from state_machines.model.graph import ERROR_BRANCH, LOOP_BODY_BRANCH, TRIGGER, WorkflowGraph
-from state_machines.model.node_types import NodeCatalog, NodeKind
+from state_machines.model.graph import ERROR_BRANCH, LOOP_BODY_BRANCH, TRIGGER, Dominance, WorkflowGraph
+from state_machines.model.node_types import NodeCatalog, NodeKind, NodeType
 from state_machines.model.workflow import Workflow
 
 __all__ = ["RESERVED_VARIABLES", "Problem", "parse_workflow", "validate_workflow"]
@@ -200,7 +200,7 @@ class _Checker:
                         f"'{node.type}' has no version {node.version}; the latest is {latest}.",
                     )
                 continue
-            self.check_params(node.id, node.params, node_type.input_schema)
+            self.check_params(node.id, node.params, _validator(node_type))
             if self.workflow.settings.execution_type == "EXPRESS" and node_type.kind in (
                 NodeKind.APPROVAL,
                 NodeKind.SUB_WORKFLOW,
@@ -212,8 +212,7 @@ class _Checker:
                     f"'{node.type}' waits for a result, which Express workflows cannot do; use a Standard workflow.",
                 )
 
-    def check_params(self, node_id: str, params: dict[str, Any], schema: Any) -> None:
-        validator = Draft202012Validator(schema)
+    def check_params(self, node_id: str, params: dict[str, Any], validator: Draft202012Validator) -> None:
         for error in sorted(validator.iter_errors(params), key=lambda e: list(e.absolute_path)):
             if isinstance(error.instance, str) and contains_expression(error.instance):
                 continue  # an expression's type is known only when it runs
@@ -385,8 +384,7 @@ class _Checker:
         for node_id in graph.nodes:
             if not graph.is_fan_out(node_id):
                 continue
-            members = set(graph.nodes)
-            join = graph.join_of(node_id, members)
+            join = graph.join_of(node_id)
             heads = graph.branch_heads(node_id)
             seen: dict[str, str] = {}
             for head in heads:
@@ -415,7 +413,7 @@ class _Checker:
     def check_expressions(self) -> None:
         graph = self.graph
         entries = graph.starts()[:1] + graph.error_handlers()
-        dominators = graph.dominators(entries)
+        dominance = graph.dominance(entries)
         scope_of = _scope_membership(graph)
         for node_id, node in graph.nodes.items():
             inside_loop = node_id in graph.loop_of
@@ -433,9 +431,7 @@ class _Checker:
                         )
                         continue
                     for name in sorted(free_variables(part.text)):
-                        self.check_reference(
-                            node_id, field, name, inside_loop, dominators.get(node_id, set()), scope_of
-                        )
+                        self.check_reference(node_id, field, name, inside_loop, dominance, scope_of)
 
     def check_reference(
         self,
@@ -443,7 +439,7 @@ class _Checker:
         field: str,
         name: str,
         inside_loop: bool,
-        dominators: set[str],
+        dominance: Dominance,
         scope_of: dict[str, tuple[str, ...]],
     ) -> None:
         if name in JSONATA_FUNCTIONS or name in ("trigger", "input", "execution"):
@@ -488,7 +484,7 @@ class _Checker:
                 "use the output of that loop or merge instead.",
             )
             return
-        if name not in dominators:
+        if not dominance.dominates(name, node_id):
             self.add(
                 "reference_not_ready",
                 node_id,
@@ -504,7 +500,7 @@ def _scope_membership(graph: WorkflowGraph) -> dict[str, tuple[str, ...]]:
     containers: list[tuple[str, set[str]]] = [(loop, body) for loop, body in graph.loop_bodies.items()]
     for node_id in graph.nodes:
         if graph.is_fan_out(node_id):
-            join = graph.join_of(node_id, set(graph.nodes))
+            join = graph.join_of(node_id)
             inner: set[str] = set()
             for head in graph.branch_heads(node_id):
                 inner |= set(graph.region([head], {join}))
@@ -516,6 +512,18 @@ def _scope_membership(graph: WorkflowGraph) -> dict[str, tuple[str, ...]]:
         for member in members:
             chains[member] = (*chains[member], container)
     return chains
+
+
+_VALIDATORS: dict[int, tuple[NodeType, Draft202012Validator]] = {}
+
+
+def _validator(node_type: NodeType) -> Draft202012Validator:
+    """One compiled JSON Schema validator per node type object (catalogs are built once)."""
+    cached = _VALIDATORS.get(id(node_type))
+    if cached is None or cached[0] is not node_type:
+        cached = (node_type, Draft202012Validator(node_type.input_schema))
+        _VALIDATORS[id(node_type)] = cached
+    return cached[1]
 
 
 def _field_path(parts: list[Any]) -> str:

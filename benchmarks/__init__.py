@@ -1,0 +1,1 @@
+"""``make bench``: one command, figures printed, nothing asserted."""
