@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("workflows", "connectors", "asl")
+COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl")
 
 app = typer.Typer(
     name="wfaib",
