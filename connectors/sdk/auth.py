@@ -50,7 +50,9 @@ class Credential(BaseModel):
         SecretStr('**********')
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built on first use, so a cold start pays only for the one
+    # credential model its connector uses.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     base_url: Annotated[
         str | None, Field(description="Override the provider's API root (self-hosted, enterprise, fakes).")
@@ -128,7 +130,7 @@ CredentialModel = type[Credential] | None
 
 
 class _AuthBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     credential_model: ClassVar[CredentialModel] = None
 

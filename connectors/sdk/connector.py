@@ -59,7 +59,9 @@ class ActionInput(BaseModel):
         False
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a connector's models are built when first used, so a cold start builds only
+    # the invoked action's models, not every action's.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ActionOutput(BaseModel):
@@ -72,7 +74,7 @@ class ActionOutput(BaseModel):
         {'ts': '1.2'}
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class PollResult(BaseModel):
