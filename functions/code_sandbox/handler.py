@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from functions.code_sandbox.limits import DEFAULT_LIMITS, SandboxLimits
-from functions.code_sandbox.sandbox import run_sandboxed
+from functions.code_sandbox.sandbox import protect_parent_environment, run_sandboxed
 
 __all__ = ["FUNCTION_NAME_SUFFIX", "CodeRequest", "handler"]
 
@@ -41,6 +41,7 @@ def handler(event: dict[str, Any], context: Any) -> Any:
         >>> handler({"code": "def main(input):\\n    return input['n'] + 1", "input": {"n": 1}}, None)
         2
     """
+    protect_parent_environment()  # once per process; a no-op as root
     request = CodeRequest.model_validate(event)
     result = run_sandboxed(request.code, request.input, request.limits)
     if result.logs:

@@ -40,7 +40,14 @@ from functions.code_sandbox.errors import (
 )
 from functions.code_sandbox.limits import DEFAULT_LIMITS, SandboxLimits
 
-__all__ = ["RUNNER", "SandboxResult", "isolation_prefix", "run_python", "run_sandboxed"]
+__all__ = [
+    "RUNNER",
+    "SandboxResult",
+    "isolation_prefix",
+    "protect_parent_environment",
+    "run_python",
+    "run_sandboxed",
+]
 
 RUNNER = Path(__file__).with_name("runner.py")
 #: uid/gid the child drops to when the platform runs as root (the kernel's overflow ids, "nobody").
@@ -101,6 +108,25 @@ def isolation_prefix() -> tuple[str, ...]:
     except (OSError, subprocess.SubprocessError):
         return ()
     return prefix if probe.returncode == 0 else ()
+
+
+@cache
+def protect_parent_environment() -> bool:
+    """Make this process non-dumpable, so that a child running as the same user cannot read
+    ``/proc/<this pid>/environ`` (AWS credentials in Lambda, a developer's keys on a laptop) or
+    attach to it, even after escaping every Python-level layer.
+
+    Only needed when the platform does not run as root (as root the child drops to ``nobody``).
+    Costs: debuggers cannot attach to this process, and it cannot read its own
+    ``/proc/self/environ``. Returns whether the flag was set. ``prctl`` through ctypes: the
+    standard library has no binding.
+    """
+    if os.geteuid() == 0 or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(4, 0, 0, 0, 0) == 0)  # PR_SET_DUMPABLE, 0
 
 
 def run_python(code: str, input: Any, limits: SandboxLimits = DEFAULT_LIMITS) -> Any:

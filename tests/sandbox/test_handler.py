@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from functions.code_sandbox import CodeError, CodeTimeoutError
 from functions.code_sandbox.handler import FUNCTION_NAME_SUFFIX, handler
+from functions.code_sandbox.sandbox import protect_parent_environment
 
 MAIN = "def main(input):\n    print('seen by the logs')\n    return {'greeting': 'hi ' + input['name']}\n"
 
@@ -49,3 +54,11 @@ def test_malformed_events_are_refused(event: dict[str, object]) -> None:
 
 def test_function_name_suffix_is_the_documented_one() -> None:
     assert FUNCTION_NAME_SUFFIX == "code-python"
+
+
+def test_the_platform_process_is_protected_only_when_it_is_not_root() -> None:
+    applied = protect_parent_environment()
+    assert applied is (os.geteuid() != 0 and sys.platform.startswith("linux"))
+    if applied:
+        with pytest.raises(PermissionError):
+            Path(f"/proc/{os.getpid()}/environ").read_bytes()
