@@ -18,7 +18,7 @@ import contextlib
 import json
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from .models import ServiceCaller, TaskInvocation
 if TYPE_CHECKING:
     from .runtime import LocalRuntime
 
-__all__ = ["LambdaContext", "LambdaHandler", "TaskDispatcher"]
+__all__ = ["LambdaContext", "LambdaHandler", "PendingToken", "TaskDispatcher"]
 
 LambdaHandler = Callable[[Any, Any], Any]
 
@@ -52,7 +52,9 @@ class LambdaContext:
 
 
 @dataclass(slots=True)
-class _PendingToken:
+class PendingToken:
+    """A task waiting for SendTaskSuccess/Failure."""
+
     future: asyncio.Future[Any]
     request: TaskRequest
     run: Run
@@ -73,17 +75,20 @@ class TaskDispatcher:
         self._runtime = runtime
         self._service_caller = service_caller
         self.handlers: dict[str, LambdaHandler] = {}
-        self.tokens: dict[str, _PendingToken] = {}
+        self.tokens: dict[str, PendingToken] = {}
+        self.timed_out: set[str] = set()
 
     # ---------------------------------------------------------------- tokens
     def register_token(self, run: Run, token: str, request: TaskRequest) -> None:
         """Accept SendTask* calls for ``token`` from now on."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.tokens[token] = _PendingToken(future=future, request=request, run=run)
+        self.tokens[token] = PendingToken(future=future, request=request, run=run)
 
-    def release_token(self, token: str) -> None:
-        """Stop accepting SendTask* calls for ``token``."""
+    def release_token(self, token: str, *, timed_out: bool = False) -> None:
+        """Stop accepting SendTask* calls for ``token`` (remember it when its task timed out)."""
         self.tokens.pop(token, None)
+        if timed_out:
+            self.timed_out.add(token)
 
     # ---------------------------------------------------------------- dispatch
     async def call_task(self, run: Run, request: TaskRequest) -> Any:
@@ -110,11 +115,22 @@ class TaskDispatcher:
             account_id=self._runtime.account_id,
         )
         arguments = request.arguments if isinstance(request.arguments, dict) else {}
-        with self._runtime.blocking():
-            result = await self._service_caller(resource, arguments, invocation)
+        caller = self._service_caller
+
+        async def _call() -> Any:
+            with self._runtime.blocking():
+                return await caller(resource, arguments, invocation)
+
         if request.token is not None:
+            await self._submit(run, request, _call)
             return await self._await_token(request)
-        return result
+        return await _call()
+
+    async def _submit(self, run: Run, request: TaskRequest, call: Callable[[], Awaitable[Any]]) -> None:
+        """The call that hands the token out, once per token even across restarts (TaskSubmitted)."""
+        result = await run.effect(f"{request.key}@submit{request.attempt}", call)
+        if request.submitted is not None:
+            request.submitted(result)
 
     async def _await_token(self, request: TaskRequest) -> Any:
         assert request.token is not None
@@ -157,9 +173,10 @@ class TaskDispatcher:
         if isinstance(payload, str):
             with contextlib.suppress(ValueError):
                 payload = json.loads(payload)
-        result = await self._invoke_handler(function, payload, run)
         if request.token is not None:
+            await self._submit(run, request, lambda: self._invoke_handler(function, payload, run))
             return await self._await_token(request)
+        result = await self._invoke_handler(function, payload, run)
         request_id = str(uuid.uuid4())
         body = dumps(result)
         headers = {
@@ -194,12 +211,18 @@ class TaskDispatcher:
         name = arguments.get("Name")
         if not isinstance(name, str):
             name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{run.execution_arn}/{request.key}/{request.attempt}"))
-        record = await self._runtime.start_child(machine_arn, input_text, name)
         suffix = request.resource.removeprefix("arn:aws:states:::states:startExecution")
+        if suffix == ".waitForTaskToken":
+
+            async def _start() -> Any:
+                child = await self._runtime.start_child(machine_arn, input_text, name)
+                return {"ExecutionArn": child.execution_arn, "StartDate": iso_millis(child.start_date)}
+
+            await self._submit(run, request, _start)
+            return await self._await_token(request)
+        record = await self._runtime.start_child(machine_arn, input_text, name)
         if suffix == "":
             return {"ExecutionArn": record.execution_arn, "StartDate": iso_millis(record.start_date)}
-        if suffix == ".waitForTaskToken":
-            return await self._await_token(request)
         info = await self._runtime.await_child(record.execution_arn)
         as_json = suffix == ".sync:2"
         described: dict[str, Any] = {

@@ -12,6 +12,7 @@ Events follow GetExecutionHistory: ``{timestamp, type, id, previousEventId, <x>E
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import math
@@ -28,7 +29,17 @@ from .jsonata_eval import evaluate_expression, evaluate_template, is_jsonata_tem
 from .jsonpath import read_path, write_result_path
 from .payload import evaluate_payload
 
-__all__ = ["Failure", "Frame", "Run", "Scope", "TaskHost", "TaskRequest", "dumps", "iso_millis"]
+__all__ = [
+    "Failure",
+    "Frame",
+    "Run",
+    "Scope",
+    "TaskHost",
+    "TaskRequest",
+    "dumps",
+    "iso_millis",
+    "token_execution_arn",
+]
 
 JSONATA = "JSONata"
 
@@ -103,6 +114,8 @@ class TaskRequest:
     attempt: int
     token: str | None
     heartbeat: asyncio.Event | None
+    last_beat: datetime | None = None
+    submitted: Callable[[Any], None] | None = None
 
 
 class TaskHost(Protocol):
@@ -116,7 +129,7 @@ class TaskHost(Protocol):
         """Start accepting SendTask* calls for ``token``."""
         ...
 
-    def release_token(self, token: str) -> None:
+    def release_token(self, token: str, *, timed_out: bool = False) -> None:
         """Stop accepting SendTask* calls for ``token``."""
         ...
 
@@ -846,6 +859,16 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
         token=token,
         heartbeat=heartbeat_event,
     )
+    if token is not None:
+
+        def _submitted(output: Any) -> None:
+            run.emit(
+                frame,
+                "TaskSubmitted",
+                {**base, "output": dumps(output), "outputDetails": {"truncated": False}},
+            )
+
+        request.submitted = _submitted
     call_key = f"{st.key}@task{st.retry_count}"
     try:
         result = await run.effect(
@@ -880,15 +903,26 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
 
 def _token(run: Run, st: _State) -> str:
     """A task token that stays the same when the execution is replayed after a restart."""
-    import base64
-
     raw = f"{run.execution_arn}|{st.key}@task{st.retry_count}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    token: str = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return token
+
+
+def token_execution_arn(token: str) -> str | None:
+    """The execution a task token belongs to, or ``None`` for a token we did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    arn, separator, _ = raw.partition("|")
+    return arn if separator else None
 
 
 async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout: Any, heartbeat: Any) -> Any:
+    """Await the task, failing it with States.Timeout / States.HeartbeatTimeout on the clock."""
     if request.token is not None:
         run.host.register_token(run, request.token, request)
+    timed_out = False
     try:
         call = asyncio.ensure_future(run.host.call_task(run, request))
         if timeout is None and heartbeat is None:
@@ -900,12 +934,13 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
             started = run.clock.now()
             run.record(start_key, {"due": started.isoformat()})
         deadline = started + timedelta(seconds=float(timeout)) if timeout is not None else None
-        beat_deadline = started + timedelta(seconds=float(heartbeat)) if heartbeat is not None else None
+        beat_window = timedelta(seconds=float(heartbeat)) if heartbeat is not None else None
         while True:
             waiters: dict[asyncio.Future[Any], str] = {call: "call"}
             if deadline is not None:
                 waiters[asyncio.ensure_future(run.clock.sleep_until(deadline))] = "timeout"
-            if beat_deadline is not None and request.heartbeat is not None:
+            if beat_window is not None and request.heartbeat is not None:
+                beat_deadline = (request.last_beat or started) + beat_window
                 waiters[asyncio.ensure_future(run.clock.sleep_until(beat_deadline))] = "heartbeat"
                 waiters[asyncio.ensure_future(request.heartbeat.wait())] = "beat"
             done, _ = await asyncio.wait(list(waiters), return_when=asyncio.FIRST_COMPLETED)
@@ -917,16 +952,21 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
                 return call.result()
             if "timeout" in kinds:
                 call.cancel()
+                timed_out = True
                 raise Failure("States.Timeout", None)
-            if "heartbeat" in kinds:
+            if request.heartbeat is not None:
+                request.heartbeat.clear()
+            if (
+                "heartbeat" in kinds
+                and beat_window is not None
+                and run.clock.now() >= (request.last_beat or started) + beat_window
+            ):
                 call.cancel()
+                timed_out = True
                 raise Failure("States.HeartbeatTimeout", None)
-            assert request.heartbeat is not None
-            request.heartbeat.clear()
-            beat_deadline = run.clock.now() + timedelta(seconds=float(heartbeat))
     finally:
         if request.token is not None:
-            run.host.release_token(request.token)
+            run.host.release_token(request.token, timed_out=timed_out)
 
 
 def _is_lambda_function(resource: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import random
 import threading
 import uuid
@@ -30,13 +31,16 @@ from .exceptions import (
     InvalidOutput,
     StateMachineDoesNotExist,
     TaskDoesNotExist,
+    TaskTimedOut,
 )
-from .integrations import LambdaHandler, TaskDispatcher
-from .interpreter import Run, dumps
+from .integrations import LambdaHandler, PendingToken, TaskDispatcher
+from .interpreter import Failure, Run, dumps, token_execution_arn
 from .models import ExecutionInfo, ResolvedStateMachine, ServiceCaller, StateMachineResolver
 from .store import ExecutionRow, Store
 
 __all__ = ["LocalRuntime"]
+
+_LOG = logging.getLogger(__name__)
 
 _TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -321,7 +325,13 @@ class LocalRuntime:
             if record.info.status != "ABORTED":
                 return
             status, output, error, cause = "ABORTED", None, record.info.error, record.info.cause
-        self._finish(record, status, output, error, cause)
+        except Exception as exc:  # a bug must end the execution visibly, never hang its waiters
+            _LOG.exception("execution %s crashed", record.info.execution_arn)
+            status, output, error, cause = "FAILED", None, "States.Runtime", f"Internal error: {exc!r}"
+        try:
+            self._finish(record, status, output, error, cause)
+        finally:
+            record.done.set()
 
     async def _with_execution_timeout(
         self, record: _Record, run: Run, seconds: Any
@@ -366,7 +376,7 @@ class LocalRuntime:
         new_events = run.events[run.persisted_events :]
         run.persisted_events = len(run.events)
         journal, run.new_journal = run.new_journal, {}
-        row = self._row(final) if final is not None else None
+        row = self._status_columns(final) if final is not None else None
         self._store.save_progress(run.execution_arn, new_events, journal, row)
 
     # ------------------------------------------------------------------ nested executions
@@ -528,7 +538,9 @@ class LocalRuntime:
         )
         if self._store is not None:
             self._store.clear_progress(execution_arn, keep_events=True)
-            self._store.save_progress(execution_arn, record.events[-1:], journal, self._row(record))
+            self._store.save_progress(
+                execution_arn, record.events[-1:], journal, self._status_columns(record)
+            )
 
         def _go() -> None:
             self._spawn(record, journal=journal, silent=True)
@@ -545,39 +557,44 @@ class LocalRuntime:
             value = json.loads(output)
         except ValueError:
             raise InvalidOutput("Invalid output: the output must be valid JSON.") from None
-        self._answer_token(task_token, lambda future: future.set_result(value))
+        self._answer_token(task_token, lambda pending: pending.future.set_result(value))
 
     def send_task_failure(self, task_token: str, error: str | None = None, cause: str | None = None) -> None:
         """Fail a ``.waitForTaskToken`` task with ``error``/``cause``."""
-        from .errors import StatesError
-
-        self._answer_token(task_token, lambda future: future.set_exception(StatesError(error or "", cause)))
+        self._answer_token(task_token, lambda pending: pending.future.set_exception(Failure(error, cause)))
 
     def send_task_heartbeat(self, task_token: str) -> None:
-        """Report that the worker behind ``task_token`` is alive (resets HeartbeatSeconds)."""
+        """Report that the worker behind ``task_token`` is alive (restarts HeartbeatSeconds)."""
 
-        def _beat(future: asyncio.Future[Any]) -> None:
-            pending = self._dispatcher.tokens.get(task_token)
-            if pending is not None and pending.request.heartbeat is not None:
+        def _beat(pending: PendingToken) -> None:
+            if pending.request.heartbeat is not None:
+                pending.request.last_beat = self.clock.now()
                 pending.request.heartbeat.set()
 
-        self._answer_token(task_token, _beat, completes=False)
+        self._answer_token(task_token, _beat)
 
-    def _answer_token(
-        self, token: str, action: Callable[[asyncio.Future[Any]], None], completes: bool = True
-    ) -> None:
-        outcome: asyncio.Future[None] = asyncio.run_coroutine_threadsafe(
-            self._answer_token_async(token, action, completes), self._loop
-        )  # type: ignore[assignment]
-        outcome.result()
+    def _answer_token(self, token: str, action: Callable[[PendingToken], None]) -> None:
+        asyncio.run_coroutine_threadsafe(self._answer_token_async(token, action), self._loop).result()
 
-    async def _answer_token_async(
-        self, token: str, action: Callable[[asyncio.Future[Any]], None], completes: bool
-    ) -> None:
+    async def _answer_token_async(self, token: str, action: Callable[[PendingToken], None]) -> None:
         pending = self._dispatcher.tokens.get(token)
+        if pending is None:
+            record = self._records.get(token_execution_arn(token) or "")
+            # A restarted execution re-registers its tokens while it replays: give it that time.
+            while (
+                pending is None
+                and record is not None
+                and record.run is not None
+                and record.info.status == "RUNNING"
+                and record.run.next_event_id <= record.run.replayed_events
+            ):
+                await asyncio.sleep(0.001)
+                pending = self._dispatcher.tokens.get(token)
+        if pending is None and token in self._dispatcher.timed_out:
+            raise TaskTimedOut("Task Timed Out: the task behind this token timed out.")
         if pending is None or pending.future.done():
             raise TaskDoesNotExist("Task Does Not Exist: the task token is unknown or already answered.")
-        action(pending.future)
+        action(pending)
 
     # ------------------------------------------------------------------ persistence
     def _row(self, record: _Record) -> ExecutionRow:
@@ -600,6 +617,19 @@ class LocalRuntime:
             "redrive_date": info.redrive_date.isoformat() if info.redrive_date else None,
             "version_arn": info.state_machine_version_arn,
             "alias_arn": info.state_machine_alias_arn,
+        }
+
+    def _status_columns(self, record: _Record) -> ExecutionRow:
+        """The execution columns that change after the start (the definition never does)."""
+        info = record.info
+        return {
+            "status": info.status,
+            "output": info.output,
+            "error": info.error,
+            "cause": info.cause,
+            "stop_date": info.stop_date.isoformat() if info.stop_date else None,
+            "redrive_count": info.redrive_count,
+            "redrive_date": info.redrive_date.isoformat() if info.redrive_date else None,
         }
 
     def _record_from_row(self, row: ExecutionRow) -> _Record:

@@ -41,9 +41,9 @@ CREATE TABLE IF NOT EXISTS executions (
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, start_date);
 CREATE TABLE IF NOT EXISTS events (
     arn TEXT NOT NULL,
-    id INTEGER NOT NULL,
+    first_id INTEGER NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (arn, id)
+    PRIMARY KEY (arn, first_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (
     arn TEXT NOT NULL,
@@ -56,14 +56,19 @@ CREATE TABLE IF NOT EXISTS journal (
 ExecutionRow = dict[str, Any]
 
 
-def _event_to_json(event: dict[str, Any]) -> str:
-    return json.dumps({**event, "timestamp": event["timestamp"].isoformat()})
+def _batch_to_json(events: list[dict[str, Any]]) -> str:
+    """A batch of events as one JSON array: one encode and one row per write, not one per event."""
+    return json.dumps(
+        [{**event, "timestamp": event["timestamp"].isoformat()} for event in events],
+        separators=(",", ":"),
+    )
 
 
-def _event_from_json(text: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads(text)
-    event["timestamp"] = datetime.fromisoformat(event["timestamp"])
-    return event
+def _batch_from_json(text: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = json.loads(text)
+    for event in events:
+        event["timestamp"] = datetime.fromisoformat(event["timestamp"])
+    return events
 
 
 class Store:
@@ -101,12 +106,12 @@ class Store:
         journal: dict[str, Any],
         execution: ExecutionRow | None = None,
     ) -> None:
-        """Write new events, new journal entries and (optionally) the execution row in one commit."""
+        """Write new events, new journal entries and (optionally) execution columns in one commit."""
         with self._lock, self._db:
             if events:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO events (arn, id, body) VALUES (?, ?, ?)",
-                    [(arn, event["id"], _event_to_json(event)) for event in events],
+                self._db.execute(
+                    "INSERT OR REPLACE INTO events (arn, first_id, body) VALUES (?, ?, ?)",
+                    (arn, events[0]["id"], _batch_to_json(events)),
                 )
             if journal:
                 self._db.executemany(
@@ -114,12 +119,9 @@ class Store:
                     [(arn, key, json.dumps(value)) for key, value in journal.items()],
                 )
             if execution is not None:
-                columns = ", ".join(execution)
-                marks = ", ".join("?" for _ in execution)
-                self._db.execute(
-                    f"INSERT OR REPLACE INTO executions ({columns}) VALUES ({marks})",
-                    list(execution.values()),
-                )
+                assignments = ", ".join(f"{column} = ?" for column in execution if column != "arn")
+                values = [value for column, value in execution.items() if column != "arn"]
+                self._db.execute(f"UPDATE executions SET {assignments} WHERE arn = ?", [*values, arn])
 
     def execution(self, arn: str) -> ExecutionRow | None:
         """One execution row, or ``None``."""
@@ -150,8 +152,10 @@ class Store:
     def events(self, arn: str) -> list[dict[str, Any]]:
         """The persisted history of an execution, in id order."""
         with self._lock:
-            rows = self._db.execute("SELECT body FROM events WHERE arn = ? ORDER BY id", (arn,)).fetchall()
-        return [_event_from_json(body) for (body,) in rows]
+            rows = self._db.execute(
+                "SELECT body FROM events WHERE arn = ? ORDER BY first_id", (arn,)
+            ).fetchall()
+        return [event for (body,) in rows for event in _batch_from_json(body)]
 
     def journal(self, arn: str) -> dict[str, Any]:
         """The effects journal of an execution."""
