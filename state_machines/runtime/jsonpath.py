@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +45,7 @@ _TOKEN_RE = re.compile(
 )
 _VARIABLE_RE = re.compile(rf"\$(?P<name>{_NAME})(?P<rest>.*)", re.DOTALL)
 _WILDCARD_NAMES = frozenset({"*"})
+_FUNCTION_RE = re.compile(r"\.(length|keys|first|last|min|max|sum|avg|stddev)\(\)$")
 
 
 class _Missing(Exception):
@@ -198,6 +200,16 @@ def read_path(
                 f"no variable named '{name}' is defined",
             )
         source = variables[name]
+    function = _FUNCTION_RE.search(rest)
+    if function is not None:
+        target = read_path(
+            path[: len(path) - len(function.group(0))] or "$",
+            data,
+            context=context,
+            variables=variables,
+            field=field,
+        )
+        return _apply_function(path, function.group(1), target)
     tokens = _definite_tokens(rest)
     if tokens is not None:
         if not tokens:
@@ -209,6 +221,41 @@ def read_path(
                 "States.Runtime", _missing_cause(path, field, source, missing.message)
             ) from None
     return [match.value for match in _compiled("$" + rest).find(source)]
+
+
+def _apply_function(path: str, name: str, value: Any) -> Any:
+    """Jayway's path functions (``$.items.length()``), which jsonpath-ng does not parse."""
+    if name == "length":
+        if isinstance(value, list | dict | str):
+            return len(value)
+    elif name == "keys":
+        if isinstance(value, dict):
+            return list(value)
+    elif name in ("first", "last"):
+        if isinstance(value, list) and value:
+            return value[0] if name == "first" else value[-1]
+    elif isinstance(value, list):
+        numbers = [float(v) for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if numbers:
+            return _AGGREGATES[name](numbers)
+    raise StatesError(
+        "States.Runtime",
+        f"Invalid path '{path}' : Function {name}() cannot be applied to {compact_json(value)}",
+    )
+
+
+def _stddev(numbers: list[float]) -> float:
+    mean = sum(numbers) / len(numbers)
+    return math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
+
+
+_AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "min": min,
+    "max": max,
+    "sum": math.fsum,
+    "avg": lambda numbers: math.fsum(numbers) / len(numbers),
+    "stddev": _stddev,
+}
 
 
 def write_result_path(data: Any, result_path: str | None, result: Any) -> Any:

@@ -151,3 +151,26 @@ class TestWriteResultPath:
     def test_indefinite_result_path_is_rejected(self) -> None:
         with pytest.raises(StatesError):
             write_result_path({}, "$.a[*]", 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("$.a.b.length()", 3),
+        ("$.items[*].v.length()", 2),
+        ("$.a.keys()", ["b", "c"]),
+        ("$.a.b.sum()", 60.0),
+        ("$.a.b.avg()", 20.0),
+        ("$.a.b.max()", 30.0),
+        ("$.a.b.first()", 10),
+        ("$.a.b.last()", 30),
+    ],
+)
+def test_jayway_path_functions(path: str, expected: object) -> None:
+    assert read_path(path, DATA) == expected
+
+
+def test_path_function_on_the_wrong_type() -> None:
+    with pytest.raises(StatesError) as raised:
+        read_path("$.a.c.sum()", DATA)
+    assert raised.value.cause == "Invalid path '$.a.c.sum()' : Function sum() cannot be applied to \"x\""
