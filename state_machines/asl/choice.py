@@ -89,6 +89,8 @@ def _check_jsonata_rule(report: Reporter, parts: Parts, owner: str, rule: dict[s
                 (*parts, key),
                 f"{owner} has the field '{key}', which a JSONata choice rule cannot have{hint}.",
             )
+    if "Output" in rule:
+        check_jsonata_template(report, (*parts, "Output"), owner, "Output", rule["Output"])
     if "Condition" not in rule:
         report.error(parts, f"{owner} has no 'Condition': a JSONata choice rule needs one.")
         return
@@ -103,8 +105,6 @@ def _check_jsonata_rule(report: Reporter, parts: Parts, owner: str, rule: dict[s
         )
         return
     check_jsonata_template(report, (*parts, "Condition"), owner, "Condition", condition)
-    if "Output" in rule:
-        check_jsonata_template(report, (*parts, "Output"), owner, "Output", rule["Output"])
 
 
 def _check_jsonpath_rule(

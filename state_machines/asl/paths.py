@@ -11,10 +11,11 @@ exactly one node".
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from functools import lru_cache
 
-from jsonpath_ng.ext.parser import parse as parse_jsonpath
+from jsonpath_ng.ext.parser import ExtendedJsonPathParser
 
 __all__ = [
     "VARIABLE_NAME",
@@ -39,13 +40,20 @@ def _to_plain_jsonpath(path: str) -> str:
     return _LENGTH_SCRIPT.sub(lambda m: f"[-{m.group(1)}]", path)
 
 
+# Building a jsonpath-ng parser costs ~1 ms; one instance is reused, one parse at a time.
+_PARSER = ExtendedJsonPathParser()
+_PARSER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=4096)
 def _jsonpath_syntax_error(plain: str) -> str | None:
-    with warnings.catch_warnings():
+    if _REFERENCE_PATH.match(plain):
+        return None  # the common `$.a.b[0]` shape needs no parser
+    with _PARSER_LOCK, warnings.catch_warnings():
         # jsonpath-ng warns about unquoted words in filters, which Jayway accepts.
         warnings.simplefilter("ignore")
         try:
-            parse_jsonpath(plain)
+            _PARSER.parse(plain)
         except Exception as exc:  # jsonpath-ng raises plain Exception subclasses of several kinds
             return str(exc)
     return None
