@@ -382,3 +382,22 @@ def test_server_answers_while_a_sync_execution_is_in_progress(sfn: BaseClient, l
 
     assert [m["name"] for m in listed] == ["slowpoke"]
     assert json.loads(results[0]["output"]) == "done"
+
+
+def test_describe_state_machine_for_execution_shows_the_definition_it_started_with(
+    sfn: BaseClient, local: SfnLocal
+) -> None:
+    machine = sfn.create_state_machine(name="evolving", definition=pass_result("old"), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    finished(local, arn)
+    sfn.update_state_machine(stateMachineArn=machine, definition=pass_result("new"))
+    sfn.delete_state_machine(stateMachineArn=machine)
+
+    ran = sfn.describe_state_machine_for_execution(executionArn=arn)
+
+    assert ran["stateMachineArn"] == machine
+    assert ran["name"] == "evolving"
+    assert json.loads(ran["definition"]) == json.loads(pass_result("old"))
+    assert "revisionId" not in ran

@@ -25,6 +25,7 @@ from wfaib.sfn_local.exceptions import SfnApiError
 
 __all__ = [
     "AliasRecord",
+    "ExecutionDefinition",
     "Registry",
     "RoutingEntry",
     "StateMachineRecord",
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS state_machines (
     role_arn TEXT NOT NULL,
     revision_id TEXT,
     creation_date REAL NOT NULL,
+    update_date REAL NOT NULL,
     next_version INTEGER NOT NULL DEFAULT 1,
     config TEXT NOT NULL DEFAULT '{}'
 );
@@ -62,6 +64,16 @@ CREATE TABLE IF NOT EXISTS aliases (
     routing TEXT NOT NULL,
     creation_date REAL NOT NULL,
     update_date REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS execution_definitions (
+    execution_arn TEXT PRIMARY KEY,
+    state_machine_arn TEXT NOT NULL,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    role_arn TEXT NOT NULL,
+    revision_id TEXT,
+    update_date REAL NOT NULL,
+    config TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tags (
     resource_arn TEXT NOT NULL,
@@ -86,6 +98,7 @@ class StateMachineRecord(_Record):
     role_arn: str
     revision_id: str | None
     creation_date: float
+    update_date: float
     config: dict[str, Any]
 
 
@@ -100,6 +113,19 @@ class VersionRecord(_Record):
     revision_id: str | None
     description: str | None
     creation_date: float
+    config: dict[str, Any]
+
+
+class ExecutionDefinition(_Record):
+    """The definition an execution started with (DescribeStateMachineForExecution)."""
+
+    execution_arn: str
+    state_machine_arn: str
+    name: str
+    definition: str
+    role_arn: str
+    revision_id: str | None
+    update_date: float
     config: dict[str, Any]
 
 
@@ -169,6 +195,7 @@ class Registry:
     ) -> StateMachineRecord:
         """Create a state machine; re-creating an identical one is idempotent, as in AWS."""
         arn = self.arns.state_machine(name)
+        now = time.time()
         with self._transaction() as db:
             row = db.execute("SELECT * FROM state_machines WHERE arn = ?", (arn,)).fetchone()
             if row is not None:
@@ -183,8 +210,8 @@ class Registry:
                 raise SfnApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'")
             db.execute(
                 "INSERT INTO state_machines (arn, name, type, definition, role_arn, revision_id,"
-                " creation_date, config) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
-                (arn, name, type_, definition, role_arn, time.time(), json.dumps(config)),
+                " creation_date, update_date, config) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                (arn, name, type_, definition, role_arn, now, now, json.dumps(config)),
             )
         return self.get_state_machine(arn)
 
@@ -218,9 +245,9 @@ class Registry:
             )
             revision = str(uuid.uuid4()) if changed or current.revision_id is None else current.revision_id
             db.execute(
-                "UPDATE state_machines SET definition = ?, role_arn = ?, config = ?, revision_id = ?"
-                " WHERE arn = ?",
-                (new_definition, new_role, json.dumps(new_config), revision, arn),
+                "UPDATE state_machines SET definition = ?, role_arn = ?, config = ?, revision_id = ?,"
+                " update_date = ? WHERE arn = ?",
+                (new_definition, new_role, json.dumps(new_config), revision, time.time(), arn),
             )
         return self.get_state_machine(arn)
 
@@ -409,6 +436,36 @@ class Registry:
             )
         return machines.pop()
 
+    # -- what executions ran -------------------------------------------------------------------
+
+    def remember_execution(self, record: ExecutionDefinition) -> None:
+        """Keep the definition an execution started with; a repeated (idempotent) start keeps the first."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO execution_definitions (execution_arn, state_machine_arn, name, definition,"
+                " role_arn, revision_id, update_date, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.execution_arn,
+                    record.state_machine_arn,
+                    record.name,
+                    record.definition,
+                    record.role_arn,
+                    record.revision_id,
+                    record.update_date,
+                    json.dumps(record.config),
+                ),
+            )
+
+    def execution_definition(self, execution_arn: str) -> ExecutionDefinition | None:
+        """The definition an execution started with, if it was started through this API."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM execution_definitions WHERE execution_arn = ?", (execution_arn,)
+            ).fetchone()
+        if row is None:
+            return None
+        return ExecutionDefinition(**{**dict(row), "config": json.loads(row["config"])})
+
     # -- tags ---------------------------------------------------------------------------------
 
     def tag(self, resource_arn: str, tags: dict[str, str]) -> None:
@@ -448,6 +505,7 @@ def _state_machine(row: sqlite3.Row) -> StateMachineRecord:
         role_arn=row["role_arn"],
         revision_id=row["revision_id"],
         creation_date=row["creation_date"],
+        update_date=row["update_date"],
         config=json.loads(row["config"]),
     )
 

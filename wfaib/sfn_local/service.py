@@ -30,8 +30,14 @@ from wfaib.sfn_local.arns import (
 from wfaib.sfn_local.definitions import check_definition
 from wfaib.sfn_local.exceptions import SfnApiError
 from wfaib.sfn_local.pagination import paginate
-from wfaib.sfn_local.registry import Registry, RoutingEntry, StateMachineRecord, VersionRecord
-from wfaib.sfn_local.targets import StateMachineTargets
+from wfaib.sfn_local.registry import (
+    ExecutionDefinition,
+    Registry,
+    RoutingEntry,
+    StateMachineRecord,
+    VersionRecord,
+)
+from wfaib.sfn_local.targets import ExecutionTarget, StateMachineTargets
 
 __all__ = ["ExecutionEngine", "StepFunctionsService"]
 
@@ -340,6 +346,8 @@ class StepFunctionsService:
                 state_machine_version_arn=target.version.arn if target.version else None,
                 state_machine_alias_arn=target.alias.arn if target.alias else None,
             )
+        if info.type == "STANDARD":
+            self.registry.remember_execution(_execution_definition(info, target))
         return {"executionArn": info.execution_arn, "startDate": _epoch(info.start_date)}
 
     def start_sync_execution(self, request: models.StartExecutionInput) -> dict[str, Any]:
@@ -395,24 +403,24 @@ class StepFunctionsService:
     def describe_state_machine_for_execution(
         self, request: models.DescribeStateMachineForExecutionInput
     ) -> dict[str, Any]:
-        """DescribeStateMachineForExecution: the definition (version) the execution ran."""
+        """DescribeStateMachineForExecution: the definition the execution started with."""
         self._standard_execution(request.execution_arn)
         with _runtime_errors():
             info = self.engine.describe_execution(request.execution_arn)
-        machine = self.registry.get_state_machine(info.state_machine_arn)
-        source: StateMachineRecord | VersionRecord = machine
-        if info.state_machine_version_arn is not None:
-            source = self.registry.get_version(info.state_machine_version_arn)
+        ran = self.registry.execution_definition(request.execution_arn)
+        if ran is None:  # started by a nested startExecution task: the registry's current view
+            target = self.targets.target(info.state_machine_version_arn or info.state_machine_arn)
+            ran = _execution_definition(info, target)
         result: dict[str, Any] = {
-            "stateMachineArn": info.state_machine_version_arn or machine.arn,
-            "name": machine.name,
-            "definition": source.definition,
-            "roleArn": source.role_arn,
-            "updateDate": source.creation_date,
-            **_config_members(source.config),
+            "stateMachineArn": ran.state_machine_arn,
+            "name": ran.name,
+            "definition": ran.definition,
+            "roleArn": ran.role_arn,
+            "updateDate": ran.update_date,
+            **_config_members(ran.config),
         }
-        if source.revision_id is not None:
-            result["revisionId"] = source.revision_id
+        if ran.revision_id is not None:
+            result["revisionId"] = ran.revision_id
         return result
 
     def list_executions(self, request: models.ListExecutionsInput) -> dict[str, Any]:
@@ -569,6 +577,20 @@ class StepFunctionsService:
                 f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors
             )
             raise SfnApiError("InvalidDefinition", f"Invalid State Machine Definition: '{problems}'")
+
+
+def _execution_definition(info: ExecutionInfo, target: ExecutionTarget) -> ExecutionDefinition:
+    source: StateMachineRecord | VersionRecord = target.version or target.machine
+    return ExecutionDefinition(
+        execution_arn=info.execution_arn,
+        state_machine_arn=target.version.arn if target.version else target.machine.arn,
+        name=target.machine.name,
+        definition=source.definition,
+        role_arn=source.role_arn,
+        revision_id=source.revision_id,
+        update_date=target.version.creation_date if target.version else target.machine.update_date,
+        config=source.config,
+    )
 
 
 def _machine_type(machine: StateMachineRecord) -> StateMachineType:
