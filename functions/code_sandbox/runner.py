@@ -183,8 +183,6 @@ _BLOCKED_EVENTS = MappingProxyType(
         "cpython.run_module": "running a new interpreter",
         "cpython.run_startup": "running a new interpreter",
         "cpython.run_interactivehook": "running a new interpreter",
-        "object.__setattr__": "changing functions or built-in types",
-        "object.__delattr__": "changing functions or built-in types",
     }
 )
 # os.* events that module imports raise (importlib lists package folders); allowed on read roots.

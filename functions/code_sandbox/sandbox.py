@@ -97,7 +97,8 @@ def isolation_prefix() -> tuple[str, ...]:
     """The command that puts the child in a new network namespace, or ``()`` where none is allowed.
 
     Probed once per process: containers without CAP_SYS_ADMIN and hosts without unprivileged
-    user namespaces (AWS Lambda) refuse it, and then the audit hook is the network barrier.
+    user namespaces (AWS Lambda) refuse it; the seccomp filter and the audit hook then remain
+    the network barriers.
     """
     unshare = shutil.which("unshare")
     if unshare is None:
