@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.asl_validator import validate_with_reference
+from support.asl_validator import ReferenceValidatorUnavailableError, validate_with_reference
 
 from state_machines.asl import has_errors, validate_asl
 
@@ -67,3 +67,11 @@ def test_reference_rejects_a_dangling_next() -> None:
     )
     assert answers["ok"] == []
     assert any("MISSING_TRANSITION_TARGET" in error for error in answers["dangling"])
+
+
+def test_reference_helper_refuses_to_pass_silently_without_node(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReferenceValidatorUnavailableError, match=r"needs Node\.js"):
+        validate_with_reference({"x": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}})
