@@ -188,7 +188,6 @@ class _Parser:
 def parse_intrinsic(expression: str) -> _Call:
     """Parse ``expression`` into a call tree (cached); raise ``States.Runtime`` when malformed."""
     parser = _Parser(expression.strip())
-    parser.text = expression.strip()
     call = parser.call()
     parser.skip_space()
     if parser.pos != len(parser.text):

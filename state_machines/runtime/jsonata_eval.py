@@ -51,6 +51,7 @@ _ERROR = "States.QueryEvaluationError"
 _BIG_INT = 10**21
 _MAX_RANGE_ITEMS = 1000
 _TIMEOUT_MS = 10_000
+_CACHE_SIZE = 10_000
 _HASHES: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
     "SHA-1": hashlib.sha1,
@@ -207,6 +208,7 @@ _SFN_FUNCTIONS: dict[str, Callable[..., Any]] = {
 def _compile(
     expression: str, timeout_ms: int | None = _TIMEOUT_MS, max_depth: int | None = None
 ) -> tuple[Jsonata, Timebox]:
+    """The compiled expression and its runaway guard, from this thread's cache."""
     cache: dict[tuple[str, int | None, int | None], tuple[Jsonata, Timebox]] | None = getattr(
         _local, "cache", None
     )
@@ -215,6 +217,9 @@ def _compile(
     key = (expression, timeout_ms, max_depth)
     entry = cache.get(key)
     if entry is None:
+        if len(cache) >= _CACHE_SIZE:
+            # Expressions come from deployed definitions, so this only trips on a runaway caller.
+            cache.clear()
         compiled = Jsonata(expression)
         compiled.set_output_convert_nulls(False)
         for name, function in _SFN_FUNCTIONS.items():
