@@ -1,0 +1,140 @@
+"""The resolver: routes, OpenAPI (``/openapi.json``, Swagger UI at ``/docs``) and the one error envelope.
+
+Every error leaves as ``{"error": {"code", "message", "details"}}`` with its status, from the
+handlers below; an unexpected exception is logged with its traceback and answered with a 500 that
+names only the request id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from functions.api.errors import ApiError
+from functions.api.routes import connectors, identity, runs, workflows
+from functions.shared.exceptions import (
+    InvalidCursorError,
+    ItemNotFoundError,
+    StoreError,
+    VersionConflictError,
+)
+
+__all__ = ["OPENAPI", "app", "logger"]
+
+logger = Logger(service="wfaib-api")
+
+OPENAPI: dict[str, Any] = {
+    "title": "WFAIB control plane",
+    "version": "1",
+    "description": "Workflows, versions, publishing and runs. Authenticate with a bearer token or an API key.",
+    "security_schemes": {
+        "bearer": HTTPBearer(bearerFormat="JWT"),
+        "apiKey": APIKey(**{"in": APIKeyIn.header, "name": "X-Api-Key"}),
+    },
+    "security": [{"bearer": []}, {"apiKey": []}],
+}
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.include_router(workflows.router)
+app.include_router(runs.router)
+app.include_router(connectors.router)
+app.include_router(identity.router)
+app.enable_swagger(path="/docs", **OPENAPI)
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response[str]:
+    """The one error envelope."""
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body, default=str))
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(
+        status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI)
+    )
+
+
+@app.get("/health", include_in_schema=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.exception_handler(ApiError)  # type: ignore[untyped-decorator]
+def _api_error(exc: ApiError) -> Response[str]:
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+@app.exception_handler(ItemNotFoundError)  # type: ignore[untyped-decorator]
+def _item_not_found(exc: ItemNotFoundError) -> Response[str]:
+    return error_response(404, "not_found", str(exc), {"kind": exc.kind, "id": exc.item_id})
+
+
+@app.exception_handler(VersionConflictError)  # type: ignore[untyped-decorator]
+def _version_conflict(exc: VersionConflictError) -> Response[str]:
+    return error_response(409, "version_conflict", str(exc), exc.current)
+
+
+@app.exception_handler(InvalidCursorError)  # type: ignore[untyped-decorator]
+def _invalid_cursor(exc: InvalidCursorError) -> Response[str]:
+    return error_response(400, "invalid_cursor", str(exc))
+
+
+@app.exception_handler(StoreError)  # type: ignore[untyped-decorator]
+def _store_error(exc: StoreError) -> Response[str]:
+    logger.exception("Store failure")
+    return error_response(503, "store_unavailable", "The data store could not be reached; try again.")
+
+
+@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+def _invalid_request(exc: RequestValidationError) -> Response[str]:
+    errors = [
+        {"loc": list(error.get("loc", ())), "message": error.get("msg", ""), "type": error.get("type", "")}
+        for error in exc.errors()
+    ]
+    return error_response(422, "invalid_request", "The request does not match the API.", {"errors": errors})
+
+
+@app.exception_handler(json.JSONDecodeError)  # type: ignore[untyped-decorator]
+def _invalid_json(exc: json.JSONDecodeError) -> Response[str]:
+    return error_response(400, "invalid_json", f"The body is not JSON: {exc.msg} at position {exc.pos}.")
+
+
+@app.exception_handler(ClientError)  # type: ignore[untyped-decorator]
+def _aws_error(exc: ClientError) -> Response[str]:
+    code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
+    logger.warning("AWS call failed", extra={"aws_error": code})
+    return error_response(
+        502, "upstream_error", f"Step Functions refused the call ({code}).", {"aws_error": code}
+    )
+
+
+@app.exception_handler(BotoCoreError)  # type: ignore[untyped-decorator]
+def _aws_unreachable(exc: BotoCoreError) -> Response[str]:
+    logger.exception("AWS unreachable")
+    return error_response(503, "upstream_unavailable", "Step Functions could not be reached; try again.")
+
+
+@app.not_found
+def _route_not_found(exc: RouteNotFoundError) -> Response[str]:
+    return error_response(
+        404, "route_not_found", f"No route {app.current_event.http_method} {app.current_event.path}."
+    )
+
+
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def _unexpected(exc: Exception) -> Response[str]:
+    logger.exception("Unhandled error")
+    request_id = app.current_event.request_context.request_id
+    return error_response(
+        500, "internal_error", "Something went wrong on our side.", {"request_id": request_id}
+    )

@@ -1,0 +1,3 @@
+"""One module per resource; each exposes ``router`` (a Powertools ``Router``)."""
+
+__all__: list[str] = []

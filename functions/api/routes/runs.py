@@ -1,0 +1,188 @@
+"""Runs: start on an environment's alias, list, get with the step timeline, cancel, re-run.
+
+A run is a Step Functions execution named by the run id; the table keeps who started it, with
+what input, on which version, and the last status Step Functions reported (refreshed on read).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict
+
+from functions.api import stepfunctions
+from functions.api.auth import Identity
+from functions.api.context import caller, current_settings, json_response
+from functions.api.errors import ConflictError, NotFoundError
+from functions.shared import store
+from functions.shared.keys import new_sortable_id
+from functions.shared.store import RunRecord
+from state_machines.timeline import build_timeline
+
+__all__ = ["router"]
+
+router = Router()  # type: ignore[no-untyped-call]
+
+RunId = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$", description="Run id.")]
+WorkflowId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,79}$")]
+RunStatus = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
+
+
+class StartRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: Any = None
+    environment: Literal["dev", "staging", "prod"] = "dev"
+
+
+class RunList(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def _run_body(run: RunRecord) -> dict[str, Any]:
+    return run.model_dump(mode="json")
+
+
+def _start(
+    identity: Identity, workflow_id: str, environment: str, input_document: Any, rerun_of: str | None
+) -> RunRecord:
+    settings = current_settings()
+    workflow = store.get_workflow(identity.tenant_id, workflow_id)
+    published = workflow.environments.get(environment)
+    if not published:
+        raise ConflictError(
+            "not_published",
+            f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
+            {"environment": environment, "published_to": sorted(workflow.environments)},
+        )
+    run_id = new_sortable_id()
+    alias_arn = f"{published['state_machine_arn']}:{environment}"
+    execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
+    run = RunRecord(
+        id=run_id,
+        workflow_id=workflow_id,
+        workflow_version=int(published["version"]),
+        environment=environment,
+        execution_arn=execution_arn,
+        status="RUNNING",
+        input=input_document,
+        started_at=datetime.now(UTC),
+        started_by=identity.subject,
+        rerun_of=rerun_of,
+    )
+    store.put_run(identity.tenant_id, run)
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="run.rerun" if rerun_of else "run.start",
+        resource=f"run/{run_id}",
+        details={"workflow_id": workflow_id, "environment": environment, "rerun_of": rerun_of},
+    )
+    return run
+
+
+def _refreshed(tenant_id: str, run: RunRecord) -> tuple[RunRecord, dict[str, Any]]:
+    """The run with the status Step Functions reports now (stored when it changed), and the description."""
+    try:
+        described = stepfunctions.describe_execution(current_settings(), run.execution_arn)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            raise NotFoundError(
+                "execution_missing", f"The execution of run '{run.id}' no longer exists."
+            ) from exc
+        raise
+    status = str(described["status"])
+    stopped_at = described.get("stopDate")
+    if status != run.status:
+        store.update_run_status(tenant_id, run.id, status, stopped_at)
+        run = run.model_copy(update={"status": status, "stopped_at": stopped_at})
+    return run, described
+
+
+def _refresh_running(tenant_id: str) -> None:
+    """Bring stored statuses of unfinished runs up to date before a listing filters on them.
+
+    In AWS, Step Functions' status-change events will keep them current instead.
+    """
+    cursor: str | None = None
+    while True:
+        page = store.list_runs(tenant_id, limit=100, cursor=cursor, status="RUNNING")
+        for run in page.items:
+            _refreshed(tenant_id, run)
+        cursor = page.next_cursor
+        if cursor is None:
+            return
+
+
+@router.post("/workflows/<workflow_id>/runs", summary="Start a run of the published workflow", tags=["runs"])
+def start_run(
+    workflow_id: WorkflowId, request: Annotated[StartRunRequest | None, Body()] = None
+) -> Response[str]:
+    identity = caller(router.current_event.headers, "workflow:execute")
+    request = request or StartRunRequest()
+    run = _start(identity, workflow_id, request.environment, request.input or {}, None)
+    return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})
+
+
+@router.get("/runs", summary="List runs, newest first (filter by workflow and status)", tags=["runs"])
+def list_runs(
+    workflow_id: Annotated[str | None, Query(max_length=80)] = None,
+    status: Annotated[RunStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> RunList:
+    identity = caller(router.current_event.headers, "run:read")
+    _refresh_running(identity.tenant_id)
+    page = store.list_runs(
+        identity.tenant_id, limit=limit, cursor=cursor, workflow_id=workflow_id, status=status
+    )
+    return RunList(items=[_run_body(run) for run in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/runs/<run_id>", summary="Get a run with its output and step timeline", tags=["runs"])
+def get_run(run_id: RunId) -> dict[str, Any]:
+    identity = caller(router.current_event.headers, "run:read")
+    settings = current_settings()
+    run, described = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
+    version = store.get_version(identity.tenant_id, run.workflow_id, run.workflow_version)
+    history = stepfunctions.execution_history(settings, run.execution_arn)
+    steps = build_timeline(history, version.state_nodes or {})
+    return {
+        **_run_body(run),
+        "output": stepfunctions.decode_json(described.get("output")),
+        "error": described.get("error"),
+        "cause": described.get("cause"),
+        "steps": [step.to_dict() for step in steps],
+    }
+
+
+@router.post("/runs/<run_id>/cancel", summary="Cancel a running run", tags=["runs"])
+def cancel_run(run_id: RunId) -> dict[str, Any]:
+    identity = caller(router.current_event.headers, "run:cancel")
+    run, _ = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
+    if run.finished:
+        raise ConflictError(
+            "run_finished", f"Run '{run_id}' already finished ({run.status}).", {"status": run.status}
+        )
+    stepfunctions.stop_execution(
+        current_settings(), run.execution_arn, cause=f"Cancelled by {identity.subject}."
+    )
+    run, _ = _refreshed(identity.tenant_id, run)
+    store.write_audit(
+        identity.tenant_id, actor=identity.subject, action="run.cancel", resource=f"run/{run_id}", details={}
+    )
+    return _run_body(run)
+
+
+@router.post("/runs/<run_id>/rerun", summary="Start a new run with the same input", tags=["runs"])
+def rerun(run_id: RunId) -> Response[str]:
+    identity = caller(router.current_event.headers, "run:replay")
+    original = store.get_run(identity.tenant_id, run_id)
+    run = _start(identity, original.workflow_id, original.environment, original.input, original.id)
+    return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})

@@ -1,0 +1,359 @@
+"""Workflows: create, list, get, update (with ETags), delete, versions, validate, compile, publish."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.api import stepfunctions
+from functions.api.context import caller, current_settings, header, json_response
+from functions.api.errors import BadRequestError, UnprocessableError
+from functions.shared import store
+from functions.shared.store import VersionRecord, WorkflowRecord
+from state_machines.compiler import CompiledWorkflow, CompileError, compile_workflow
+from state_machines.model import NodeCatalog, Problem, Workflow, parse_workflow, validate_workflow
+
+__all__ = ["router"]
+
+router = Router()  # type: ignore[no-untyped-call]
+
+WorkflowId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,79}$", description="Workflow id.")]
+Environment = Literal["dev", "staging", "prod"]
+WorkflowDocument = Annotated[
+    dict[str, Any], Body(description="A workflow document (see the workflow JSON Schema).")
+]
+
+
+class WorkflowSummary(BaseModel):
+    id: str
+    name: str
+    version: int
+    updated_at: datetime
+    updated_by: str
+    environments: dict[str, Any]
+
+
+class WorkflowList(BaseModel):
+    items: list[WorkflowSummary]
+    next_cursor: str | None
+
+
+class VersionSummary(BaseModel):
+    version: int
+    created_at: datetime
+    created_by: str
+    published: bool
+
+
+class ValidationResult(BaseModel):
+    valid: bool
+    problems: list[Problem]
+
+
+class CompileResult(BaseModel):
+    workflow_id: str
+    version: int
+    execution_type: str
+    state_count: int
+    definition: dict[str, Any]
+    state_nodes: dict[str, list[str]]
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    environment: Environment = "dev"
+    version: Annotated[int | None, Field(ge=1, description="Defaults to the latest version.")] = None
+
+
+class PublishResult(BaseModel):
+    workflow_id: str
+    version: int
+    environment: Environment
+    state_machine_arn: str
+    state_machine_version_arn: str
+    alias_arn: str
+
+
+@cache
+def node_catalog() -> NodeCatalog:
+    """Built-in node types plus the connector catalog shipped with the function."""
+    from connectors.catalog import CATALOG_PATH
+
+    if CATALOG_PATH.exists():
+        return NodeCatalog.with_connectors(json.loads(CATALOG_PATH.read_text()))
+    return NodeCatalog.builtin()
+
+
+def _workflow_body(record: WorkflowRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "version": record.version,
+        "etag": record.etag,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "updated_by": record.updated_by,
+        "environments": record.environments,
+        "document": record.document,
+    }
+
+
+def _with_etag(status: int, record: WorkflowRecord, extra: dict[str, str] | None = None) -> Response[str]:
+    return json_response(status, _workflow_body(record), {"ETag": record.etag, **(extra or {})})
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names (``"3"``, ``W/"3"``); ``*`` or none means any."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise BadRequestError("invalid_if_match", 'If-Match must be an ETag this API returned, e.g. "3".')
+    return int(value)
+
+
+def _parsed(document: dict[str, Any], workflow_id: str | None = None) -> Workflow:
+    """The document as a Workflow; 422 with every problem (node and field) when it is not one."""
+    if workflow_id is not None:
+        if document.get("id", workflow_id) != workflow_id:
+            raise UnprocessableError(
+                "id_mismatch",
+                f"The document's id '{document.get('id')}' differs from the workflow '{workflow_id}' in the path.",
+                {
+                    "problems": [
+                        {
+                            "code": "id_mismatch",
+                            "node": None,
+                            "field": "id",
+                            "message": "Must match the path.",
+                        }
+                    ]
+                },
+            )
+        document = {**document, "id": workflow_id}
+    workflow, problems = parse_workflow(document)
+    if workflow is None:
+        raise UnprocessableError(
+            "invalid_workflow",
+            "The document is not a valid workflow.",
+            {"problems": [problem.model_dump() for problem in problems]},
+        )
+    return workflow
+
+
+def _stored_document(workflow: Workflow) -> dict[str, Any]:
+    return workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+@router.post("/workflows", summary="Create a workflow (version 1)", tags=["workflows"])
+def create_workflow(document: WorkflowDocument) -> Response[str]:
+    identity = caller(router.current_event.headers, "workflow:create")
+    workflow = _parsed(document)
+    record = store.create_workflow(identity.tenant_id, _stored_document(workflow), actor=identity.subject)
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="workflow.create",
+        resource=f"workflow/{record.id}",
+        details={"version": record.version},
+    )
+    return _with_etag(201, record, {"Location": f"/workflows/{record.id}"})
+
+
+@router.get("/workflows", summary="List workflows", tags=["workflows"])
+def list_workflows(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> WorkflowList:
+    identity = caller(router.current_event.headers, "workflow:read")
+    page = store.list_workflows(identity.tenant_id, limit=limit, cursor=cursor)
+    return WorkflowList(
+        items=[
+            WorkflowSummary(**record.model_dump(exclude={"document", "created_at"})) for record in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get(
+    "/workflows/<workflow_id>", summary="Get a workflow (ETag; If-None-Match gives 304)", tags=["workflows"]
+)
+def get_workflow(workflow_id: WorkflowId) -> Response[str]:
+    identity = caller(router.current_event.headers, "workflow:read")
+    record = store.get_workflow(identity.tenant_id, workflow_id)
+    if header(router.current_event.headers, "If-None-Match") == record.etag:
+        return Response(status_code=304, headers={"ETag": record.etag}, body="")
+    return _with_etag(200, record)
+
+
+@router.put(
+    "/workflows/<workflow_id>",
+    summary="Save a new version (If-Match: a stale ETag gets 409 and nothing is overwritten)",
+    tags=["workflows"],
+)
+def update_workflow(workflow_id: WorkflowId, document: WorkflowDocument) -> Response[str]:
+    identity = caller(router.current_event.headers, "workflow:update")
+    expected = _expected_version(header(router.current_event.headers, "If-Match"))
+    workflow = _parsed(document, workflow_id)
+    record = store.save_workflow(
+        identity.tenant_id,
+        workflow_id,
+        _stored_document(workflow),
+        actor=identity.subject,
+        expected_version=expected,
+    )
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="workflow.update",
+        resource=f"workflow/{workflow_id}",
+        details={"version": record.version},
+    )
+    return _with_etag(200, record)
+
+
+@router.delete("/workflows/<workflow_id>", summary="Delete a workflow and its versions", tags=["workflows"])
+def delete_workflow(workflow_id: WorkflowId) -> Response[str]:
+    identity = caller(router.current_event.headers, "workflow:delete")
+    expected = _expected_version(header(router.current_event.headers, "If-Match"))
+    store.delete_workflow(identity.tenant_id, workflow_id, expected_version=expected)
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="workflow.delete",
+        resource=f"workflow/{workflow_id}",
+        details={},
+    )
+    return Response(status_code=204, body="")
+
+
+@router.get(
+    "/workflows/<workflow_id>/versions", summary="List saved versions, newest first", tags=["workflows"]
+)
+def list_versions(workflow_id: WorkflowId) -> list[VersionSummary]:
+    identity = caller(router.current_event.headers, "workflow:read")
+    return [
+        VersionSummary(
+            version=version.version,
+            created_at=version.created_at,
+            created_by=version.created_by,
+            published=version.state_machine_version_arn is not None,
+        )
+        for version in store.list_versions(identity.tenant_id, workflow_id)
+    ]
+
+
+@router.get(
+    "/workflows/<workflow_id>/versions/<version>", summary="Get one saved version", tags=["workflows"]
+)
+def get_version(workflow_id: WorkflowId, version: Annotated[int, Path(ge=1)]) -> VersionRecord:
+    identity = caller(router.current_event.headers, "workflow:read")
+    return store.get_version(identity.tenant_id, workflow_id, version)
+
+
+def _version_or_latest(tenant_id: str, workflow_id: str, version: int | None) -> VersionRecord:
+    if version is None:
+        version = store.get_workflow(tenant_id, workflow_id).version
+    return store.get_version(tenant_id, workflow_id, version)
+
+
+@router.post(
+    "/workflows/<workflow_id>/validate",
+    summary="Validate the stored workflow (or ?version=n); problems name the node and field",
+    tags=["workflows"],
+)
+def validate(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None) -> ValidationResult:
+    identity = caller(router.current_event.headers, "workflow:read")
+    stored = _version_or_latest(identity.tenant_id, workflow_id, version)
+    workflow, problems = parse_workflow(stored.document)
+    if workflow is not None:
+        problems = validate_workflow(workflow, node_catalog())
+    return ValidationResult(valid=not problems, problems=problems)
+
+
+def _compiled(tenant_id: str, stored: VersionRecord) -> CompiledWorkflow:
+    workflow = _parsed(stored.document)
+    try:
+        return compile_workflow(
+            workflow, node_catalog(), stepfunctions.compile_target(current_settings(), tenant_id)
+        )
+    except CompileError as exc:
+        raise UnprocessableError(
+            "invalid_workflow",
+            f"Version {stored.version} of '{stored.workflow_id}' does not compile: {len(exc.problems)} problem(s).",
+            {"problems": [problem.model_dump() for problem in exc.problems]},
+        ) from exc
+
+
+@router.post(
+    "/workflows/<workflow_id>/compile",
+    summary="Compile the stored workflow (or ?version=n) to Amazon States Language",
+    tags=["workflows"],
+)
+def compile_(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None) -> CompileResult:
+    identity = caller(router.current_event.headers, "workflow:read")
+    stored = _version_or_latest(identity.tenant_id, workflow_id, version)
+    compiled = _compiled(identity.tenant_id, stored)
+    return CompileResult(
+        workflow_id=workflow_id,
+        version=stored.version,
+        execution_type=compiled.execution_type,
+        state_count=compiled.state_count,
+        definition=compiled.definition,
+        state_nodes=compiled.state_nodes,
+    )
+
+
+@router.post(
+    "/workflows/<workflow_id>/publish",
+    summary="Compile a version, publish it as a state machine version and point the environment's alias at it",
+    tags=["workflows"],
+)
+def publish(
+    workflow_id: WorkflowId, request: Annotated[PublishRequest | None, Body()] = None
+) -> PublishResult:
+    identity = caller(router.current_event.headers, "workflow:update")
+    request = request or PublishRequest()
+    settings = current_settings()
+    stored = _version_or_latest(identity.tenant_id, workflow_id, request.version)
+    compiled = _compiled(identity.tenant_id, stored)
+    publication = stepfunctions.publish(
+        settings,
+        identity.tenant_id,
+        workflow_id,
+        compiled,
+        version=stored.version,
+        environment=request.environment,
+    )
+    store.record_publish(
+        identity.tenant_id,
+        workflow_id,
+        stored.version,
+        environment=request.environment,
+        state_machine_arn=publication.state_machine_arn,
+        state_machine_version_arn=publication.state_machine_version_arn,
+        state_nodes=compiled.state_nodes,
+    )
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="workflow.publish",
+        resource=f"workflow/{workflow_id}",
+        details={"version": stored.version, "environment": request.environment},
+    )
+    return PublishResult(
+        workflow_id=workflow_id,
+        version=stored.version,
+        environment=request.environment,
+        state_machine_arn=publication.state_machine_arn,
+        state_machine_version_arn=publication.state_machine_version_arn,
+        alias_arn=publication.alias_arn,
+    )

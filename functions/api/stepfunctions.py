@@ -1,0 +1,195 @@
+"""The API's only way to Step Functions: boto3, pointed at the local endpoint when one is set.
+
+Locally ``Settings.stepfunctions_endpoint`` is the local Step Functions API, so the same calls run
+on a laptop and in AWS. Naming: one state machine per tenant and workflow
+(``<prefix>-<tenant>-<workflow>``), one published version per published workflow version, and one
+alias per environment (``dev``, ``staging``, ``prod``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from functions.shared import Settings
+from state_machines.compiler import CompiledWorkflow, CompileTarget
+
+__all__ = [
+    "Publication",
+    "TenantTarget",
+    "decode_json",
+    "describe_execution",
+    "execution_history",
+    "publish",
+    "start_execution",
+    "state_machine_arn",
+    "stop_execution",
+]
+
+_MAX_NAME = 80
+
+
+@dataclass(frozen=True, slots=True)
+class TenantTarget(CompileTarget):
+    """A compile target whose state machines (sub-workflows too) are the tenant's own."""
+
+    tenant_id: str = ""
+
+    def state_machine_arn(self, workflow_id: str) -> str:
+        return (
+            f"arn:{self.partition}:states:{self.region}:{self.account_id}:stateMachine:"
+            f"{state_machine_name(self.resource_prefix, self.tenant_id, workflow_id)}"
+        )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a published workflow version lives."""
+
+    state_machine_arn: str
+    state_machine_version_arn: str
+    alias_arn: str
+
+
+def compile_target(settings: Settings, tenant_id: str) -> TenantTarget:
+    return TenantTarget(
+        region=settings.region,
+        account_id=settings.account_id,
+        resource_prefix=settings.resource_prefix,
+        tenant_id=tenant_id,
+    )
+
+
+def state_machine_name(prefix: str, tenant_id: str, workflow_id: str) -> str:
+    """``<prefix>-<tenant>-<workflow>``, shortened with a hash when it would pass AWS's 80 characters."""
+    name = f"{prefix}-{tenant_id}-{workflow_id}"
+    if len(name) <= _MAX_NAME:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"{name[: _MAX_NAME - 13]}-{digest}"
+
+
+def state_machine_arn(settings: Settings, tenant_id: str, workflow_id: str) -> str:
+    return compile_target(settings, tenant_id).state_machine_arn(workflow_id)
+
+
+@cache
+def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        # StartSyncExecution would otherwise go to a ``sync-`` host the local endpoint does not have.
+        config=Config(inject_host_prefix=endpoint is None, retries={"max_attempts": 2, "mode": "standard"}),
+    )
+
+
+def client(settings: Settings) -> Any:
+    """The Step Functions client for ``settings`` (one per endpoint, reused across invocations)."""
+    return _client(
+        settings.stepfunctions_endpoint,
+        settings.region,
+        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
+        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
+    )
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def publish(
+    settings: Settings,
+    tenant_id: str,
+    workflow_id: str,
+    compiled: CompiledWorkflow,
+    *,
+    version: int,
+    environment: str,
+) -> Publication:
+    """Create or update the state machine, publish a version, point the environment's alias at it."""
+    sfn = client(settings)
+    arn = state_machine_arn(settings, tenant_id, workflow_id)
+    description = f"{workflow_id} v{version}"
+    try:
+        published = sfn.update_state_machine(
+            stateMachineArn=arn,
+            definition=compiled.asl,
+            roleArn=settings.state_machine_role_arn,
+            publish=True,
+            versionDescription=description,
+        )
+    except ClientError as exc:
+        if _error_code(exc) != "StateMachineDoesNotExist":
+            raise
+        published = sfn.create_state_machine(
+            name=arn.rsplit(":", 1)[1],
+            definition=compiled.asl,
+            roleArn=settings.state_machine_role_arn,
+            type="EXPRESS" if compiled.execution_type == "EXPRESS" else "STANDARD",
+            publish=True,
+            versionDescription=description,
+            tags=[
+                {"key": "wfaib:tenant", "value": tenant_id},
+                {"key": "wfaib:workflow", "value": workflow_id},
+            ],
+        )
+    version_arn = str(published["stateMachineVersionArn"])
+    alias_arn = f"{arn}:{environment}"
+    routing = [{"stateMachineVersionArn": version_arn, "weight": 100}]
+    try:
+        sfn.update_state_machine_alias(stateMachineAliasArn=alias_arn, routingConfiguration=routing)
+    except ClientError as exc:
+        if _error_code(exc) != "ResourceNotFound":
+            raise
+        alias_arn = str(
+            sfn.create_state_machine_alias(name=environment, routingConfiguration=routing)[
+                "stateMachineAliasArn"
+            ]
+        )
+    return Publication(state_machine_arn=arn, state_machine_version_arn=version_arn, alias_arn=alias_arn)
+
+
+def start_execution(settings: Settings, alias_arn: str, name: str, input_document: Any) -> str:
+    """Start a run on an environment's alias; the execution ARN."""
+    started = client(settings).start_execution(
+        stateMachineArn=alias_arn, name=name, input=json.dumps(input_document)
+    )
+    return str(started["executionArn"])
+
+
+def describe_execution(settings: Settings, execution_arn: str) -> dict[str, Any]:
+    described: dict[str, Any] = client(settings).describe_execution(executionArn=execution_arn)
+    return described
+
+
+def execution_history(settings: Settings, execution_arn: str) -> list[dict[str, Any]]:
+    """Every history event, oldest first (all pages)."""
+    paginator = client(settings).get_paginator("get_execution_history")
+    events: list[dict[str, Any]] = []
+    for page in paginator.paginate(executionArn=execution_arn, includeExecutionData=True):
+        events.extend(page["events"])
+    return events
+
+
+def stop_execution(settings: Settings, execution_arn: str, *, cause: str) -> None:
+    client(settings).stop_execution(executionArn=execution_arn, error="Cancelled", cause=cause)
+
+
+def decode_json(text: Any) -> Any:
+    """An execution's ``output``/``input`` string as JSON (as it was, when it is not JSON)."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

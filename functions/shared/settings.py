@@ -1,0 +1,47 @@
+"""The environment of the platform Lambdas, parsed once into one model.
+
+Logic never reads ``os.environ``: handlers build ``Settings()`` once (from ``WFAIB_*`` variables in
+AWS) and pass it on; the local platform builds the same model directly.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "settings_from_env"]
+
+
+class Settings(BaseSettings):
+    """Where the table and Step Functions are, and how tokens are signed.
+
+    Example:
+        >>> Settings(jwt_secret="s", dynamodb_endpoint="http://127.0.0.1:5000").dynamodb_endpoint
+        'http://127.0.0.1:5000'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WFAIB_", extra="ignore", frozen=True)
+
+    table_name: str = "wfaib"
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    resource_prefix: str = Field(default="wfaib-local", description="Prefix of functions and state machines.")
+    dynamodb_endpoint: str | None = Field(default=None, description="Local DynamoDB (moto); unset in AWS.")
+    stepfunctions_endpoint: str | None = Field(default=None, description="Local Step Functions API.")
+    aws_access_key_id: SecretStr | None = Field(default=None, description="Only for local endpoints.")
+    aws_secret_access_key: SecretStr | None = None
+    state_machine_role_arn: str = Field(
+        default="arn:aws:iam::123456789012:role/wfaib-local-workflows",
+        description="The execution role of workflow state machines.",
+    )
+    jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
+    jwt_issuer: str = "wfaib"
+    page_size: int = Field(default=50, ge=1, le=1000)
+
+
+@cache
+def settings_from_env() -> Settings:
+    """``Settings`` from the ``WFAIB_*`` environment variables, parsed on first use (Lambda)."""
+    return Settings()  # type: ignore[call-arg]  # jwt_secret comes from the environment

@@ -1,0 +1,666 @@
+"""Data access for the control plane: plain functions over the single table, records out.
+
+Every function takes the tenant first and only ever touches keys under that tenant's partition.
+pynamodb stays inside this module: callers get pydantic records, and every table failure leaves as
+``StoreError`` (``raise StoreError(...) from exc``).
+
+Example:
+    >>> record = create_workflow("acme", {"id": "hello", "name": "Hello"}, actor="ada")  # doctest: +SKIP
+    >>> record.version
+    1
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from functions.shared import keys
+from functions.shared.exceptions import (
+    InvalidCursorError,
+    ItemNotFoundError,
+    StoreError,
+    VersionConflictError,
+)
+from functions.shared.models import (
+    ApiKeyItem,
+    AuditItem,
+    RunItem,
+    TenantItem,
+    UserItem,
+    WorkflowItem,
+    WorkflowVersionItem,
+    table_connection,
+)
+
+__all__ = [
+    "ApiKeyRecord",
+    "AuditRecord",
+    "Page",
+    "RunRecord",
+    "VersionRecord",
+    "WorkflowRecord",
+    "create_api_key",
+    "create_workflow",
+    "delete_api_key",
+    "delete_workflow",
+    "get_api_key",
+    "get_run",
+    "get_version",
+    "get_workflow",
+    "list_api_keys",
+    "list_audit",
+    "list_runs",
+    "list_versions",
+    "list_workflows",
+    "put_run",
+    "put_tenant",
+    "put_user",
+    "record_publish",
+    "save_workflow",
+    "update_run_status",
+    "write_audit",
+]
+
+T = TypeVar("T")
+_FINISHED = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WorkflowRecord(_Record):
+    """The current state of a workflow."""
+
+    id: str
+    name: str
+    version: int
+    document: dict[str, Any]
+    environments: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def etag(self) -> str:
+        """Strong ETag of this version (``"<version>"``), checked against ``If-Match`` on save."""
+        return f'"{self.version}"'
+
+
+class VersionRecord(_Record):
+    """One saved version of a workflow."""
+
+    workflow_id: str
+    version: int
+    document: dict[str, Any]
+    created_at: datetime
+    created_by: str
+    state_machine_version_arn: str | None = None
+    state_nodes: dict[str, list[str]] | None = None
+
+
+class RunRecord(_Record):
+    """What the control plane knows about a run; the execution itself lives in Step Functions."""
+
+    id: str
+    workflow_id: str
+    workflow_version: int
+    environment: str
+    execution_arn: str
+    status: str
+    input: Any = None
+    started_at: datetime
+    stopped_at: datetime | None = None
+    started_by: str
+    trigger: str = "api"
+    rerun_of: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in _FINISHED
+
+
+class ApiKeyRecord(_Record):
+    """An API key's metadata; the secret is only ever stored as its SHA-256."""
+
+    id: str
+    name: str
+    role: str
+    secret_sha256: str
+    created_by: str
+    created_at: datetime
+
+
+class AuditRecord(_Record):
+    """Who changed what, and when."""
+
+    id: str
+    actor: str
+    action: str
+    resource: str
+    details: dict[str, Any]
+    at: datetime
+
+
+class Page(_Record, Generic[T]):
+    """One page of a listing; pass ``next_cursor`` back to get the next."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@contextmanager
+def _wrapped(doing: str) -> Iterator[None]:
+    try:
+        yield
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not {doing}: {exc.msg}") from exc
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(tenant_id: str, cursor: str | None) -> dict[str, Any] | None:
+    """The query position in ``cursor``; one that is malformed or from another tenant is refused."""
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as exc:
+        raise InvalidCursorError("The cursor is not one this API returned.") from exc
+    if not isinstance(decoded, dict) or decoded.get("pk", {}).get("S") != keys.tenant_pk(tenant_id):
+        raise InvalidCursorError("The cursor is not one this API returned.")
+    return decoded
+
+
+def _cancelled_by_condition(exc: TransactWriteError) -> bool:
+    return any(
+        reason is not None and reason.code == "ConditionalCheckFailed" for reason in exc.cancellation_reasons
+    )
+
+
+# Tenants and users -------------------------------------------------------------------------------
+
+
+def put_tenant(tenant_id: str, name: str) -> None:
+    """Create or rename a tenant."""
+    with _wrapped(f"save tenant {tenant_id}"):
+        TenantItem(keys.tenant_pk(tenant_id), keys.TENANT_SK, name=name, created_at=_now()).save()
+
+
+def put_user(tenant_id: str, user_id: str, email: str, role: str) -> None:
+    """Create or update a user of a tenant."""
+    with _wrapped(f"save user {user_id}"):
+        UserItem(
+            keys.tenant_pk(tenant_id), keys.user_sk(user_id), email=email, role=role, created_at=_now()
+        ).save()
+
+
+# API keys ----------------------------------------------------------------------------------------
+
+
+def _api_key_record(item: ApiKeyItem) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        id=item.sk.removeprefix(keys.API_KEY_PREFIX),
+        name=item.name,
+        role=item.role,
+        secret_sha256=item.secret_sha256,
+        created_by=item.created_by,
+        created_at=item.created_at,
+    )
+
+
+def create_api_key(
+    tenant_id: str, key_id: str, *, name: str, role: str, secret_sha256: str, actor: str
+) -> ApiKeyRecord:
+    """Store a new API key's hash."""
+    item = ApiKeyItem(
+        keys.tenant_pk(tenant_id),
+        keys.api_key_sk(key_id),
+        name=name,
+        role=role,
+        secret_sha256=secret_sha256,
+        created_by=actor,
+        created_at=_now(),
+    )
+    with _wrapped(f"save API key {key_id}"):
+        item.save(condition=ApiKeyItem.sk.does_not_exist())
+    return _api_key_record(item)
+
+
+def get_api_key(tenant_id: str, key_id: str) -> ApiKeyRecord:
+    """One API key, or ``ItemNotFoundError``."""
+    try:
+        item = ApiKeyItem.get(keys.tenant_pk(tenant_id), keys.api_key_sk(key_id))
+    except DoesNotExist as exc:
+        raise ItemNotFoundError("API key", key_id) from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not read API key {key_id}: {exc.msg}") from exc
+    return _api_key_record(item)
+
+
+def list_api_keys(tenant_id: str) -> list[ApiKeyRecord]:
+    """Every API key of the tenant (hashes only)."""
+    with _wrapped("list API keys"):
+        return [
+            _api_key_record(item)
+            for item in ApiKeyItem.query(
+                keys.tenant_pk(tenant_id), ApiKeyItem.sk.startswith(keys.API_KEY_PREFIX)
+            )
+        ]
+
+
+def delete_api_key(tenant_id: str, key_id: str) -> None:
+    """Revoke an API key."""
+    get_api_key(tenant_id, key_id)
+    with _wrapped(f"delete API key {key_id}"):
+        ApiKeyItem(keys.tenant_pk(tenant_id), keys.api_key_sk(key_id)).delete()
+
+
+# Workflows and versions --------------------------------------------------------------------------
+
+
+def _workflow_record(item: WorkflowItem) -> WorkflowRecord:
+    return WorkflowRecord(
+        id=item.sk.removeprefix(keys.WORKFLOW_PREFIX),
+        name=item.name,
+        version=int(item.version),
+        document=item.document,
+        environments=item.environments or {},
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        updated_by=item.updated_by,
+    )
+
+
+def _version_record(workflow_id: str, item: WorkflowVersionItem) -> VersionRecord:
+    return VersionRecord(
+        workflow_id=workflow_id,
+        version=int(item.version),
+        document=item.document,
+        created_at=item.created_at,
+        created_by=item.created_by,
+        state_machine_version_arn=item.state_machine_version_arn,
+        state_nodes=item.state_nodes,
+    )
+
+
+def _get_workflow_item(tenant_id: str, workflow_id: str) -> WorkflowItem:
+    try:
+        return WorkflowItem.get(
+            keys.tenant_pk(tenant_id), keys.workflow_sk(workflow_id), consistent_read=True
+        )
+    except DoesNotExist as exc:
+        raise ItemNotFoundError("Workflow", workflow_id) from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not read workflow {workflow_id}: {exc.msg}") from exc
+
+
+def get_workflow(tenant_id: str, workflow_id: str) -> WorkflowRecord:
+    """The current version of a workflow, or ``ItemNotFoundError``."""
+    return _workflow_record(_get_workflow_item(tenant_id, workflow_id))
+
+
+def list_workflows(tenant_id: str, *, limit: int, cursor: str | None = None) -> Page[WorkflowRecord]:
+    """Workflows in id order, one page at a time."""
+    with _wrapped("list workflows"):
+        results = WorkflowItem.query(
+            keys.tenant_pk(tenant_id),
+            WorkflowItem.sk.startswith(keys.WORKFLOW_PREFIX),
+            limit=limit,
+            last_evaluated_key=_decode_cursor(tenant_id, cursor),
+        )
+        items = [_workflow_record(item) for item in results]
+        return Page(items=items, next_cursor=_encode_cursor(results.last_evaluated_key))
+
+
+def create_workflow(tenant_id: str, document: dict[str, Any], *, actor: str) -> WorkflowRecord:
+    """Store a new workflow as version 1; ``VersionConflictError`` if the id is taken."""
+    workflow_id = str(document["id"])
+    now = _now()
+    head = WorkflowItem(
+        keys.tenant_pk(tenant_id),
+        keys.workflow_sk(workflow_id),
+        name=str(document.get("name", workflow_id)),
+        version=1,
+        document=document,
+        environments={},
+        created_at=now,
+        updated_at=now,
+        updated_by=actor,
+    )
+    _write_version(head, None, tenant_id, workflow_id, document, actor, now)
+    return _workflow_record(head)
+
+
+def save_workflow(
+    tenant_id: str,
+    workflow_id: str,
+    document: dict[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None,
+) -> WorkflowRecord:
+    """Save ``document`` as the next version.
+
+    ``expected_version`` is the version the editor started from (its ``If-Match``); if another
+    save came first, ``VersionConflictError`` carries the stored version and nothing is written.
+    Without it the save still cannot overwrite a concurrent one: it is conditional on the version
+    read just before.
+    """
+    current = _get_workflow_item(tenant_id, workflow_id)
+    stored_version = int(current.version)
+    if expected_version is not None and expected_version != stored_version:
+        raise VersionConflictError(
+            f"Workflow '{workflow_id}' was saved by {current.updated_by} since version {expected_version}; "
+            f"the current version is {stored_version}.",
+            _conflict_details(current),
+        )
+    now = _now()
+    head = WorkflowItem(
+        keys.tenant_pk(tenant_id),
+        keys.workflow_sk(workflow_id),
+        name=str(document.get("name", workflow_id)),
+        version=stored_version + 1,
+        document=document,
+        environments=current.environments or {},
+        created_at=current.created_at,
+        updated_at=now,
+        updated_by=actor,
+    )
+    _write_version(head, stored_version, tenant_id, workflow_id, document, actor, now)
+    return _workflow_record(head)
+
+
+def _conflict_details(current: WorkflowItem) -> dict[str, Any]:
+    return {
+        "current_version": int(current.version),
+        "etag": f'"{int(current.version)}"',
+        "updated_by": current.updated_by,
+        "updated_at": current.updated_at.isoformat(),
+    }
+
+
+def _write_version(
+    head: WorkflowItem,
+    previous_version: int | None,
+    tenant_id: str,
+    workflow_id: str,
+    document: dict[str, Any],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Write the head and the new version item in one transaction, conditional on the old head."""
+    version_item = WorkflowVersionItem(
+        keys.tenant_pk(tenant_id),
+        keys.version_sk(workflow_id, int(head.version)),
+        version=head.version,
+        document=document,
+        created_at=now,
+        created_by=actor,
+    )
+    condition = (
+        WorkflowItem.sk.does_not_exist()
+        if previous_version is None
+        else WorkflowItem.version == previous_version
+    )
+    try:
+        with TransactWrite(connection=table_connection()) as transaction:
+            transaction.save(head, condition=condition)
+            transaction.save(version_item, condition=WorkflowVersionItem.sk.does_not_exist())
+    except TransactWriteError as exc:
+        if not _cancelled_by_condition(exc):
+            raise StoreError(f"Could not save workflow {workflow_id}: {exc.msg}") from exc
+        if previous_version is None:
+            raise VersionConflictError(
+                f"A workflow with id '{workflow_id}' already exists.",
+                _conflict_details(_get_workflow_item(tenant_id, workflow_id)),
+            ) from exc
+        current = _get_workflow_item(tenant_id, workflow_id)
+        raise VersionConflictError(
+            f"Workflow '{workflow_id}' was saved by {current.updated_by} at the same time; "
+            f"the current version is {int(current.version)}.",
+            _conflict_details(current),
+        ) from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not save workflow {workflow_id}: {exc.msg}") from exc
+
+
+def delete_workflow(tenant_id: str, workflow_id: str, *, expected_version: int | None) -> None:
+    """Delete a workflow and its versions (runs stay, for the record)."""
+    current = _get_workflow_item(tenant_id, workflow_id)
+    if expected_version is not None and expected_version != int(current.version):
+        raise VersionConflictError(
+            f"Workflow '{workflow_id}' changed since version {expected_version}.", _conflict_details(current)
+        )
+    with _wrapped(f"delete workflow {workflow_id}"):
+        current.delete(condition=WorkflowItem.version == int(current.version))
+        for item in WorkflowVersionItem.query(
+            keys.tenant_pk(tenant_id), WorkflowVersionItem.sk.startswith(keys.version_prefix(workflow_id))
+        ):
+            item.delete()
+
+
+def list_versions(tenant_id: str, workflow_id: str) -> list[VersionRecord]:
+    """Every saved version of a workflow, newest first."""
+    _get_workflow_item(tenant_id, workflow_id)
+    with _wrapped(f"list versions of {workflow_id}"):
+        return [
+            _version_record(workflow_id, item)
+            for item in WorkflowVersionItem.query(
+                keys.tenant_pk(tenant_id),
+                WorkflowVersionItem.sk.startswith(keys.version_prefix(workflow_id)),
+                scan_index_forward=False,
+            )
+        ]
+
+
+def get_version(tenant_id: str, workflow_id: str, version: int) -> VersionRecord:
+    """One saved version, or ``ItemNotFoundError``."""
+    try:
+        item = WorkflowVersionItem.get(keys.tenant_pk(tenant_id), keys.version_sk(workflow_id, version))
+    except DoesNotExist as exc:
+        raise ItemNotFoundError("Version", f"{workflow_id}@{version}") from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not read version {version} of {workflow_id}: {exc.msg}") from exc
+    return _version_record(workflow_id, item)
+
+
+def record_publish(
+    tenant_id: str,
+    workflow_id: str,
+    version: int,
+    *,
+    environment: str,
+    state_machine_arn: str,
+    state_machine_version_arn: str,
+    state_nodes: dict[str, list[str]],
+) -> WorkflowRecord:
+    """Remember which state machine version a workflow version became and where its alias points."""
+    with _wrapped(f"record the publication of {workflow_id}"):
+        WorkflowVersionItem(keys.tenant_pk(tenant_id), keys.version_sk(workflow_id, version)).update(
+            actions=[
+                WorkflowVersionItem.state_machine_version_arn.set(state_machine_version_arn),
+                WorkflowVersionItem.state_nodes.set(state_nodes),
+            ],
+            condition=WorkflowVersionItem.sk.exists(),
+        )
+        head = _get_workflow_item(tenant_id, workflow_id)
+        environments = dict(head.environments or {})
+        environments[environment] = {
+            "version": version,
+            "state_machine_arn": state_machine_arn,
+            "state_machine_version_arn": state_machine_version_arn,
+            "published_at": _now().isoformat(),
+        }
+        head.update(actions=[WorkflowItem.environments.set(environments)])
+        return _workflow_record(head)
+
+
+# Runs --------------------------------------------------------------------------------------------
+
+
+def _run_record(item: RunItem) -> RunRecord:
+    return RunRecord(
+        id=item.sk.removeprefix(keys.RUN_PREFIX),
+        workflow_id=item.workflow_id,
+        workflow_version=int(item.workflow_version),
+        environment=item.environment,
+        execution_arn=item.execution_arn,
+        status=item.status,
+        input=item.input,
+        started_at=item.started_at,
+        stopped_at=item.stopped_at,
+        started_by=item.started_by,
+        trigger=item.trigger,
+        rerun_of=item.rerun_of,
+    )
+
+
+def put_run(tenant_id: str, run: RunRecord) -> None:
+    """Record a started run."""
+    item = RunItem(
+        keys.tenant_pk(tenant_id),
+        keys.run_sk(run.id),
+        gsi1pk=keys.runs_by_workflow_pk(tenant_id, run.workflow_id),
+        gsi1sk=keys.run_sk(run.id),
+        workflow_id=run.workflow_id,
+        workflow_version=run.workflow_version,
+        environment=run.environment,
+        execution_arn=run.execution_arn,
+        status=run.status,
+        input=run.input,
+        started_at=run.started_at,
+        stopped_at=run.stopped_at,
+        started_by=run.started_by,
+        trigger=run.trigger,
+        rerun_of=run.rerun_of,
+    )
+    with _wrapped(f"save run {run.id}"):
+        item.save()
+
+
+def get_run(tenant_id: str, run_id: str) -> RunRecord:
+    """One run, or ``ItemNotFoundError``."""
+    try:
+        item = RunItem.get(keys.tenant_pk(tenant_id), keys.run_sk(run_id), consistent_read=True)
+    except DoesNotExist as exc:
+        raise ItemNotFoundError("Run", run_id) from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not read run {run_id}: {exc.msg}") from exc
+    return _run_record(item)
+
+
+def update_run_status(tenant_id: str, run_id: str, status: str, stopped_at: datetime | None) -> None:
+    """Store the status Step Functions reported, so listings can filter on it."""
+    with _wrapped(f"update run {run_id}"):
+        RunItem(keys.tenant_pk(tenant_id), keys.run_sk(run_id)).update(
+            actions=[
+                RunItem.status.set(status),
+                RunItem.stopped_at.set(stopped_at) if stopped_at else RunItem.stopped_at.remove(),
+            ],
+            condition=RunItem.sk.exists(),
+        )
+
+
+def list_runs(
+    tenant_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    workflow_id: str | None = None,
+    status: str | None = None,
+) -> Page[RunRecord]:
+    """Runs newest first, optionally of one workflow (the gsi1 index) and in one status."""
+    start = _decode_cursor_any(tenant_id, cursor, by_workflow=workflow_id is not None)
+    condition = RunItem.status == status if status else None
+    with _wrapped("list runs"):
+        if workflow_id is not None:
+            results = RunItem.by_workflow.query(
+                keys.runs_by_workflow_pk(tenant_id, workflow_id),
+                RunItem.gsi1sk.startswith(keys.RUN_PREFIX),
+                filter_condition=condition,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=start,
+            )
+        else:
+            results = RunItem.query(
+                keys.tenant_pk(tenant_id),
+                RunItem.sk.startswith(keys.RUN_PREFIX),
+                filter_condition=condition,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=start,
+            )
+        items = [_run_record(item) for item in results]
+        return Page(items=items, next_cursor=_encode_cursor(results.last_evaluated_key))
+
+
+def _decode_cursor_any(tenant_id: str, cursor: str | None, *, by_workflow: bool) -> dict[str, Any] | None:
+    """Index cursors carry the tenant in ``gsi1pk`` as well as ``pk``; check whichever applies."""
+    start = _decode_cursor(tenant_id, cursor)
+    if start is not None and by_workflow:
+        index_pk = start.get("gsi1pk", {}).get("S", "")
+        if not str(index_pk).startswith(keys.tenant_pk(tenant_id) + "#"):
+            raise InvalidCursorError("The cursor is not one this API returned.")
+    return start
+
+
+# Audit -------------------------------------------------------------------------------------------
+
+
+def write_audit(tenant_id: str, *, actor: str, action: str, resource: str, details: dict[str, Any]) -> None:
+    """Append an audit entry for a change."""
+    entry_id = keys.new_sortable_id()
+    with _wrapped(f"write audit entry for {action}"):
+        AuditItem(
+            keys.tenant_pk(tenant_id),
+            keys.audit_sk(entry_id),
+            actor=actor,
+            action=action,
+            resource=resource,
+            details=details,
+            at=_now(),
+        ).save()
+
+
+def list_audit(tenant_id: str, *, limit: int, cursor: str | None = None) -> Page[AuditRecord]:
+    """Audit entries newest first."""
+    with _wrapped("list audit entries"):
+        results = AuditItem.query(
+            keys.tenant_pk(tenant_id),
+            AuditItem.sk.startswith(keys.AUDIT_PREFIX),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=_decode_cursor(tenant_id, cursor),
+        )
+        items = [
+            AuditRecord(
+                id=item.sk.removeprefix(keys.AUDIT_PREFIX),
+                actor=item.actor,
+                action=item.action,
+                resource=item.resource,
+                details=item.details or {},
+                at=item.at,
+            )
+            for item in results
+        ]
+        return Page(items=items, next_cursor=_encode_cursor(results.last_evaluated_key))

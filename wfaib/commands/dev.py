@@ -1,0 +1,75 @@
+"""``wfaib dev``: the editor, the API and the local runtime in one process (what ``make dev`` runs)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from wfaib.dev import LocalPlatform
+
+__all__ = ["dev", "register"]
+
+
+def dev(
+    *,
+    port: Annotated[int, typer.Option(help="Port of the editor and the API (0 picks a free one).")] = 8080,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    data_dir: Annotated[
+        Path, typer.Option(help="Where workflows, runs and executions are kept across restarts.")
+    ] = Path(".wfaib"),
+    examples: Annotated[bool, typer.Option(help="Load examples/*.json into the demo tenant.")] = True,
+) -> None:
+    """Start WFAIB locally: editor, API, local Step Functions and AWS emulation; Ctrl-C stops."""
+    from wfaib.dev import LocalPlatform
+
+    console = Console()
+    with console.status("Starting the local platform…"):
+        platform = LocalPlatform(data_dir, host=host, port=port, seed_examples=examples).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        _print_welcome(console, platform)
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        with console.status("Stopping (saving data)…"):
+            platform.stop()
+        console.print(f"Stopped. Data kept in {data_dir}; running executions resume on the next start.")
+
+
+def _print_welcome(console: Console, platform: LocalPlatform) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    table.add_row("Editor", f"{platform.url}/#token={platform.demo_token}")
+    table.add_row("API", platform.api_url)
+    table.add_row("API docs", f"{platform.api_url}/docs")
+    table.add_row("OpenAPI", f"{platform.api_url}/openapi.json")
+    table.add_row("Step Functions API", platform.sfn_endpoint)
+    table.add_row("AWS APIs (moto)", platform.aws_endpoint)
+    table.add_row("Data", str(platform.data_dir))
+    console.print(table)
+    for seeded in platform.seeded:
+        style = "yellow" if seeded["status"].startswith(("invalid", "not")) else "green"
+        console.print(
+            f"  [{style}]{seeded['status']:>13}[/{style}]  {seeded['workflow']}  {seeded['detail']}"
+        )
+    console.print("Demo token (tenant 'demo', role owner):", highlight=False)
+    console.print(platform.demo_token, highlight=False, soft_wrap=True)
+    console.print(
+        f'Try: curl -H "Authorization: Bearer $TOKEN" {platform.api_url}/workflows    (Ctrl-C stops)',
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``dev`` to the ``wfaib`` command line."""
+    app.command("dev")(dev)

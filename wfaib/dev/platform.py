@@ -1,0 +1,219 @@
+"""The whole product in one process: what ``wfaib dev`` (and ``make dev``) starts.
+
+- moto's server for the AWS APIs (DynamoDB, Secrets Manager, S3, Scheduler, EventBridge), with the
+  platform table copied to ``<data dir>/table.sqlite3`` so it survives restarts;
+- the local Step Functions API (``wfaib.sfn_local``) with the connector and code-sandbox Lambdas,
+  its state machines and executions kept under ``<data dir>/sfn``;
+- the control-plane API handler behind the local gateway (``/api``), and the editor's static files.
+
+The API reaches Step Functions and DynamoDB only through their endpoints, exactly as in AWS.
+
+Example:
+    >>> with LocalPlatform(Path(".wfaib"), port=0) as platform:  # doctest: +SKIP
+    ...     print(platform.url, platform.demo_token)
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from functions.shared.models import TABLE_DEFINITION
+from functions.shared.settings import Settings
+from state_machines.runtime import Clock
+from wfaib.dev.gateway import API_STAGE, Gateway
+from wfaib.dev.snapshot import TableSnapshot
+
+__all__ = ["DEMO_TENANT", "REPO_ROOT", "LocalPlatform"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_TENANT = "demo"
+DEMO_USER = "demo@wfaib.local"
+_PLACEHOLDER = Path(__file__).resolve().parent / "placeholder"
+_LOCAL_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+_FLUSH_SECONDS = 0.5
+
+
+class LocalPlatform:
+    """Starts and stops every local service; ``url`` is the one address a user needs."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        clock: Clock | None = None,
+        seed_examples: bool = True,
+        examples_dir: Path | None = None,
+        static_root: Path | None = None,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+    ) -> None:
+        self.data_dir = data_dir
+        self._host = host
+        self._port = port
+        self._clock = clock
+        self._seed_examples = seed_examples
+        self.examples_dir = examples_dir or REPO_ROOT / "examples"
+        web_dist = REPO_ROOT / "web" / "dist"
+        self.static_root = static_root or (web_dist if (web_dist / "index.html").is_file() else _PLACEHOLDER)
+        self._region = region
+        self._account_id = account_id
+        self._stopping = threading.Event()
+        self._dirty = threading.Event()
+        self._stack: list[Callable[[], None]] = []
+        self.seeded: list[dict[str, Any]] = []
+        self.demo_token = ""
+
+    # Addresses -----------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self._gateway.url
+
+    @property
+    def api_url(self) -> str:
+        return f"{self._gateway.url}/{API_STAGE}"
+
+    # Lifecycle -----------------------------------------------------------------------------------
+
+    def start(self) -> LocalPlatform:
+        """Start everything (a failure part-way stops what had started)."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        from functions.api import context
+        from functions.api.handler import lambda_handler
+        from wfaib.local.aws_integrations import AwsIntegrationSettings
+        from wfaib.sfn_local import SfnHttpServer, SfnLocal
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        self._stack.append(self._moto.stop)
+        moto_host, moto_port = self._moto.get_host_and_port()
+        self.aws_endpoint = f"http://{moto_host}:{moto_port}"
+
+        self.settings = Settings(
+            table_name="wfaib",
+            region=self._region,
+            account_id=self._account_id,
+            dynamodb_endpoint=self.aws_endpoint,
+            jwt_secret=self._jwt_secret(),
+            **_LOCAL_KEYS,  # type: ignore[arg-type]
+        )
+        dynamodb = boto3.client(  # type: ignore[call-overload]
+            "dynamodb", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
+        )
+        dynamodb.create_table(TableName=self.settings.table_name, **TABLE_DEFINITION)
+        self._snapshot = TableSnapshot(self.data_dir / "table.sqlite3", dynamodb, self.settings.table_name)
+        self._snapshot.load()
+
+        aws = AwsIntegrationSettings(endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS)
+        self._sfn = SfnLocal(
+            self.data_dir / "sfn",
+            region=self._region,
+            account_id=self._account_id,
+            clock=self._clock,
+            aws=aws,
+            lambda_handlers=_local_lambdas(self.settings.resource_prefix),
+        )
+        self._stack.append(self._sfn.close)
+        self._sfn_server = SfnHttpServer(self._sfn, port=0).start()
+        self._stack.append(self._sfn_server.stop)
+        self.sfn_endpoint = self._sfn_server.endpoint_url
+        self.settings = self.settings.model_copy(update={"stepfunctions_endpoint": self.sfn_endpoint})
+
+        context.configure(self.settings)
+        self._gateway = Gateway(
+            lambda_handler,  # type: ignore[arg-type]
+            self.static_root,
+            host=self._host,
+            port=self._port,
+            after_request=lambda method: self._dirty.set(),
+        ).start()
+        self._stack.append(self._gateway.stop)
+        self._flusher = threading.Thread(target=self._flush_loop, name="wfaib-snapshot", daemon=True)
+        self._flusher.start()
+        self._stack.append(self._stop_flusher)
+
+        from wfaib.dev.seed import seed_demo
+
+        self.demo_token = seed_demo(self, load_examples=self._seed_examples)
+
+    def _jwt_secret(self) -> str:
+        """The token key, kept in the data dir so tokens stay valid across restarts."""
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def token(self, tenant_id: str, subject: str, role: str) -> str:
+        """A signed token for any tenant and role (local sign-in; tests use it for several tenants)."""
+        from functions.api.auth import issue_token
+
+        return issue_token(self.settings, tenant_id=tenant_id, subject=subject, role=role)  # type: ignore[arg-type]
+
+    def invoke(self, method: str, path: str, token: str, body: bytes = b"") -> tuple[int, bytes]:
+        """Call the API in-process, through the same gateway as HTTP requests (used for seeding)."""
+        from wfaib.dev.gateway import proxy_event
+
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Host": "local"}
+        status, _, payload = self._gateway.invoke(proxy_event(method, f"/{API_STAGE}{path}", headers, body))
+        return status, payload
+
+    def _flush_loop(self) -> None:
+        while not self._stopping.wait(_FLUSH_SECONDS):
+            if self._dirty.is_set():
+                self._dirty.clear()
+                self._snapshot.save()
+
+    def _stop_flusher(self) -> None:
+        self._stopping.set()
+        self._flusher.join()
+        self._snapshot.save()
+
+    def stop(self) -> None:
+        """Stop in reverse order; the table is saved and running executions resume next time."""
+        while self._stack:
+            self._stack.pop()()
+
+    def __enter__(self) -> LocalPlatform:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _local_lambdas(resource_prefix: str) -> dict[str, Callable[[Any, Any], Any]]:
+    """The functions compiled workflows call, registered by the names they have in AWS."""
+    from connectors.sdk.local import connector_lambdas
+    from functions.code_sandbox.handler import handler as code_handler
+
+    def approvals(event: Any, context: Any) -> dict[str, str]:
+        # Approvals arrive with the approvals API (not yet built): the run waits for its task token.
+        return {"status": "pending"}
+
+    return {
+        **connector_lambdas(resource_prefix, env={}),
+        f"{resource_prefix}-code-python": code_handler,
+        f"{resource_prefix}-approvals": approvals,
+    }
