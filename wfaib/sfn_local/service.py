@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from state_machines.asl import Diagnostic
 from state_machines.runtime import exceptions as runtime_errors
 from state_machines.runtime.models import ExecutionInfo
 from wfaib.sfn_local import models
@@ -36,6 +33,16 @@ from wfaib.sfn_local.registry import (
     RoutingEntry,
     StateMachineRecord,
     VersionRecord,
+)
+from wfaib.sfn_local.responses import (
+    config_members,
+    diagnostic,
+    epoch,
+    execution_description,
+    execution_list_item,
+    history_event,
+    state_machine_description,
+    with_token,
 )
 from wfaib.sfn_local.targets import ExecutionTarget, StateMachineTargets
 
@@ -198,7 +205,7 @@ class StepFunctionsService:
                 request.logging_configuration, request.tracing_configuration, request.encryption_configuration
             ),
         )
-        result: dict[str, Any] = {"updateDate": _now(), "revisionId": updated.revision_id}
+        result: dict[str, Any] = {"updateDate": updated.update_date, "revisionId": updated.revision_id}
         if request.publish:
             version = self.registry.publish_version(arn, None, request.version_description)
             result["stateMachineVersionArn"] = version.arn
@@ -211,9 +218,13 @@ class StepFunctionsService:
             raise invalid_arn(request.state_machine_arn)
         machine = self.registry.get_state_machine(parsed.base_arn)
         if parsed.version is None:
-            return _describe(machine, machine.arn, machine.definition, machine.role_arn, machine.revision_id)
+            return state_machine_description(
+                machine, machine.arn, machine.definition, machine.role_arn, machine.revision_id
+            )
         version = self.registry.get_version(request.state_machine_arn)
-        result = _describe(machine, version.arn, version.definition, version.role_arn, version.revision_id)
+        result = state_machine_description(
+            machine, version.arn, version.definition, version.role_arn, version.revision_id
+        )
         result["creationDate"] = version.creation_date
         if version.description is not None:
             result["description"] = version.description
@@ -228,7 +239,7 @@ class StepFunctionsService:
             {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.creation_date}
             for m in page
         ]
-        return _with_token({"stateMachines": items}, token)
+        return with_token({"stateMachines": items}, token)
 
     def delete_state_machine(self, request: models.DeleteStateMachineInput) -> dict[str, Any]:
         """DeleteStateMachine (with its versions and aliases); a version ARN deletes that version."""
@@ -261,7 +272,7 @@ class StepFunctionsService:
             self.registry.list_versions(arn), f"versions:{arn}", request.max_results, request.next_token
         )
         items = [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page]
-        return _with_token({"stateMachineVersions": items}, token)
+        return with_token({"stateMachineVersions": items}, token)
 
     def delete_state_machine_version(self, request: models.DeleteStateMachineVersionInput) -> dict[str, Any]:
         """DeleteStateMachineVersion (refused while an alias routes to it)."""
@@ -323,7 +334,7 @@ class StepFunctionsService:
             self.registry.list_aliases(arn), f"aliases:{arn}", request.max_results, request.next_token
         )
         items = [{"stateMachineAliasArn": a.arn, "creationDate": a.creation_date} for a in page]
-        return _with_token({"stateMachineAliases": items}, token)
+        return with_token({"stateMachineAliases": items}, token)
 
     # -- executions ---------------------------------------------------------------------------
 
@@ -348,7 +359,7 @@ class StepFunctionsService:
             )
         if info.type == "STANDARD":
             self.registry.remember_execution(_execution_definition(info, target))
-        return {"executionArn": info.execution_arn, "startDate": _epoch(info.start_date)}
+        return {"executionArn": info.execution_arn, "startDate": epoch(info.start_date)}
 
     def start_sync_execution(self, request: models.StartExecutionInput) -> dict[str, Any]:
         """StartSyncExecution: EXPRESS only; runs to the end and returns the result."""
@@ -371,7 +382,7 @@ class StepFunctionsService:
                 state_machine_version_arn=target.version.arn if target.version else None,
                 state_machine_alias_arn=target.alias.arn if target.alias else None,
             )
-        result = _execution(info, include_data=request.included_data != "METADATA_ONLY")
+        result = execution_description(info, include_data=request.included_data != "METADATA_ONLY")
         for member in ("redriveCount", "redriveDate", "redriveStatus", "redriveStatusReason"):
             result.pop(member, None)
         for member in ("stateMachineVersionArn", "stateMachineAliasArn"):
@@ -391,14 +402,14 @@ class StepFunctionsService:
         with _runtime_errors():
             self.engine.stop_execution(request.execution_arn, request.error, request.cause)
             info = self.engine.describe_execution(request.execution_arn)
-        return {"stopDate": _epoch(info.stop_date or info.start_date)}
+        return {"stopDate": epoch(info.stop_date or info.start_date)}
 
     def describe_execution(self, request: models.DescribeExecutionInput) -> dict[str, Any]:
         """DescribeExecution."""
         self._standard_execution(request.execution_arn)
         with _runtime_errors():
             info = self.engine.describe_execution(request.execution_arn)
-        return _execution(info, include_data=request.included_data != "METADATA_ONLY")
+        return execution_description(info, include_data=request.included_data != "METADATA_ONLY")
 
     def describe_state_machine_for_execution(
         self, request: models.DescribeStateMachineForExecutionInput
@@ -417,7 +428,7 @@ class StepFunctionsService:
             "definition": ran.definition,
             "roleArn": ran.role_arn,
             "updateDate": ran.update_date,
-            **_config_members(ran.config),
+            **config_members(ran.config),
         }
         if ran.revision_id is not None:
             result["revisionId"] = ran.revision_id
@@ -450,7 +461,7 @@ class StepFunctionsService:
             request.max_results,
             request.next_token,
         )
-        return _with_token({"executions": [_list_item(e) for e in page]}, token)
+        return with_token({"executions": [execution_list_item(e) for e in page]}, token)
 
     def get_execution_history(self, request: models.GetExecutionHistoryInput) -> dict[str, Any]:
         """GetExecutionHistory, oldest first unless ``reverseOrder``."""
@@ -465,8 +476,8 @@ class StepFunctionsService:
             request.max_results,
             request.next_token,
         )
-        items = [_event(e, request.include_execution_data) for e in page]
-        return _with_token({"events": items}, token)
+        items = [history_event(e, request.include_execution_data) for e in page]
+        return with_token({"events": items}, token)
 
     def send_task_success(self, request: models.SendTaskSuccessInput) -> dict[str, Any]:
         """SendTaskSuccess."""
@@ -496,7 +507,7 @@ class StepFunctionsService:
         with _runtime_errors():
             self.engine.redrive_execution(request.execution_arn)
             info = self.engine.describe_execution(request.execution_arn)
-        return {"redriveDate": _epoch(info.redrive_date or info.start_date)}
+        return {"redriveDate": epoch(info.redrive_date or info.start_date)}
 
     def validate_state_machine_definition(
         self, request: models.ValidateStateMachineDefinitionInput
@@ -508,7 +519,7 @@ class StepFunctionsService:
         limit = request.max_results or 100
         return {
             "result": "FAIL" if errors else "OK",
-            "diagnostics": [_diagnostic(c) for c in shown[:limit]],
+            "diagnostics": [diagnostic(c) for c in shown[:limit]],
             "truncated": len(shown) > limit,
         }
 
@@ -626,139 +637,3 @@ def _config(
     if encryption is not None:
         config["encryptionConfiguration"] = encryption
     return config
-
-
-def _config_members(config: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "loggingConfiguration": config.get(
-            "loggingConfiguration", {"level": "OFF", "includeExecutionData": False}
-        ),
-        "tracingConfiguration": config.get("tracingConfiguration", {"enabled": False}),
-        "encryptionConfiguration": config.get("encryptionConfiguration", {"type": "AWS_OWNED_KEY"}),
-    }
-
-
-def _describe(
-    machine: StateMachineRecord, arn: str, definition: str, role_arn: str, revision_id: str | None
-) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "stateMachineArn": arn,
-        "name": machine.name,
-        "status": "ACTIVE",
-        "definition": definition,
-        "roleArn": role_arn,
-        "type": machine.type,
-        "creationDate": machine.creation_date,
-        **_config_members(machine.config),
-    }
-    if revision_id is not None:
-        result["revisionId"] = revision_id
-    return result
-
-
-def _epoch(moment: datetime) -> float:
-    return moment.timestamp()
-
-
-def _now() -> float:
-    return time.time()
-
-
-def _with_token(result: dict[str, Any], token: str | None) -> dict[str, Any]:
-    if token is not None:
-        result["nextToken"] = token
-    return result
-
-
-def _redrive_status(info: ExecutionInfo) -> tuple[str, str | None]:
-    if info.type == "EXPRESS":
-        return "NOT_REDRIVABLE", "Execution is of type EXPRESS and cannot be redriven"
-    if info.status in ("FAILED", "TIMED_OUT", "ABORTED"):
-        return "REDRIVABLE", None
-    return "NOT_REDRIVABLE", f"Execution is {info.status} and cannot be redriven"
-
-
-def _execution(info: ExecutionInfo, include_data: bool) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "executionArn": info.execution_arn,
-        "stateMachineArn": info.state_machine_arn,
-        "name": info.name,
-        "status": info.status,
-        "startDate": _epoch(info.start_date),
-    }
-    if info.stop_date is not None:
-        result["stopDate"] = _epoch(info.stop_date)
-    if include_data:
-        result["input"] = info.input
-        result["inputDetails"] = {"included": True}
-        if info.output is not None:
-            result["output"] = info.output
-            result["outputDetails"] = {"included": True}
-    if info.error is not None:
-        result["error"] = info.error
-    if info.cause is not None:
-        result["cause"] = info.cause
-    if info.state_machine_version_arn is not None:
-        result["stateMachineVersionArn"] = info.state_machine_version_arn
-    if info.state_machine_alias_arn is not None:
-        result["stateMachineAliasArn"] = info.state_machine_alias_arn
-    result["redriveCount"] = info.redrive_count
-    if info.redrive_date is not None:
-        result["redriveDate"] = _epoch(info.redrive_date)
-    status, reason = _redrive_status(info)
-    result["redriveStatus"] = status
-    if reason is not None:
-        result["redriveStatusReason"] = reason
-    return result
-
-
-def _list_item(info: ExecutionInfo) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "executionArn": info.execution_arn,
-        "stateMachineArn": info.state_machine_arn,
-        "name": info.name,
-        "status": info.status,
-        "startDate": _epoch(info.start_date),
-    }
-    if info.stop_date is not None:
-        item["stopDate"] = _epoch(info.stop_date)
-    if info.state_machine_version_arn is not None:
-        item["stateMachineVersionArn"] = info.state_machine_version_arn
-    if info.state_machine_alias_arn is not None:
-        item["stateMachineAliasArn"] = info.state_machine_alias_arn
-    if info.redrive_count:
-        item["redriveCount"] = info.redrive_count
-    if info.redrive_date is not None:
-        item["redriveDate"] = _epoch(info.redrive_date)
-    return item
-
-
-_DATA_MEMBERS = ("input", "output")
-
-
-def _event(event: dict[str, Any], include_data: bool) -> dict[str, Any]:
-    """An event as JSON: timestamps to epoch seconds, data dropped when not wanted (AWS's way)."""
-    result: dict[str, Any] = {}
-    for key, value in event.items():
-        if isinstance(value, datetime):
-            result[key] = _epoch(value)
-        elif isinstance(value, dict) and key.endswith("EventDetails"):
-            details = dict(value)
-            if not include_data:
-                for member in _DATA_MEMBERS:
-                    details.pop(member, None)
-            result[key] = details
-        else:
-            result[key] = value
-    return result
-
-
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "severity": diagnostic.severity,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-    }
-    if diagnostic.location:
-        result["location"] = diagnostic.location
-    return result
