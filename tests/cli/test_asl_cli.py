@@ -146,3 +146,24 @@ def test_validate_prints_a_table_for_people(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "MISSING_TRANSITION_TARGET" in completed.stdout
     assert "invalid (2 error(s), 0 warning(s))" in completed.stdout
+
+
+def test_run_stops_an_execution_that_never_ends(tmp_path: Path) -> None:
+    endless = {
+        "StartAt": "Sleep",
+        "States": {
+            "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "Again"},
+            "Again": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
+                "Default": "Sleep",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    path = write(tmp_path, "endless.asl.json", endless)
+    completed = wfaib("asl", "run", str(path), "--timeout", "0.5", cwd=tmp_path)
+    assert completed.returncode == 1
+    result = contract(completed)
+    assert (result["status"], result["error"]) == ("ABORTED", "wfaib.RunTimeout")
+    assert "--timeout" in result["cause"]

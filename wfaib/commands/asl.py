@@ -118,6 +118,12 @@ def run(
     input_: Annotated[
         str, typer.Option("--input", help="Execution input: JSON text, or @FILE to read it from a file.")
     ] = "{}",
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Stop the execution (status ABORTED) if it still runs after this many real seconds."
+        ),
+    ] = 300.0,
 ) -> None:
     """Execute a definition on the local runtime (virtual clock: Waits and retries do not sleep)."""
     from state_machines.asl import has_errors, validate_asl
@@ -148,23 +154,35 @@ def run(
         cause = " ".join(d.message for d in diagnostics if d.severity == "ERROR")
         _emit(AslRunResult(status="INVALID", error="InvalidDefinition", cause=cause), EXIT_INVALID)
         return
-    _emit(*_execute(text, input_text))
+    _emit(*_execute(text, input_text, timeout))
 
 
-def _execute(definition: str, input_text: str) -> tuple[AslRunResult, int]:
+def _execute(definition: str, input_text: str, timeout: float) -> tuple[AslRunResult, int]:
     from state_machines.runtime import LocalRuntime, RuntimeApiError, VirtualClock
 
+    runtime = LocalRuntime(clock=VirtualClock(auto_advance=True))
     try:
-        with LocalRuntime(clock=VirtualClock(auto_advance=True)) as runtime:
-            info = runtime.start_sync_execution(
-                state_machine_arn=LOCAL_STATE_MACHINE_ARN,
-                definition=definition,
-                input=input_text,
-                type="STANDARD",
-            )
+        started = runtime.start_execution(
+            state_machine_arn=LOCAL_STATE_MACHINE_ARN,
+            definition=definition,
+            input=input_text,
+            type="STANDARD",
+        )
     except RuntimeApiError as exc:
         # The runtime refused the definition or input (our validator accepted it).
+        runtime.close()
         return AslRunResult(status="INVALID", error=type(exc).__name__, cause=str(exc)), EXIT_INVALID
+    info = runtime.wait(started.execution_arn, timeout=timeout)
+    if info.status == "RUNNING":
+        # A loop without an exit would otherwise run until Step Functions' one-year limit.
+        cause = (
+            f"The execution was still running after {timeout:g} s of real time and was stopped; "
+            "raise --timeout to allow more."
+        )
+        runtime.stop_execution(started.execution_arn, error="wfaib.RunTimeout", cause=cause)
+        # Not closing the runtime: its daemon thread may still be busy and ends with the process.
+        return AslRunResult(status="ABORTED", error="wfaib.RunTimeout", cause=cause), EXIT_FAILED
+    runtime.close()
     output = json.loads(info.output) if info.output is not None else None
     result = AslRunResult(status=info.status, output=output, error=info.error, cause=info.cause)
     return result, 0 if info.status == "SUCCEEDED" else EXIT_FAILED
