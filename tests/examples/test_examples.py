@@ -19,7 +19,11 @@ EXPECTED: dict[str, tuple[str, Any]] = {
     "invoice-batch": (
         "SUCCEEDED",
         {
-            "lines": [{"sku": "A-1", "amount": 19.0}, {"sku": "B-7", "amount": 120}, {"sku": "C-3", "amount": 12.5}],
+            "lines": [
+                {"sku": "A-1", "amount": 19.0},
+                {"sku": "B-7", "amount": 120},
+                {"sku": "C-3", "amount": 12.5},
+            ],
             "total": 151.5,
         },
     ),
