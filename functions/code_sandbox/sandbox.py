@@ -194,7 +194,6 @@ def _exchange(argv: list[str], scratch: str, request: bytes, limits: SandboxLimi
         _pump(proc, request, limits, exchange)
     finally:
         if exchange.status is None:
-            _kill_group(proc.pid)
             _reap(proc, exchange)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None and not stream.closed:
@@ -263,12 +262,13 @@ def _kill_group(pgid: int) -> None:
 
 
 def _reap(proc: subprocess.Popen[bytes], exchange: _Exchange) -> None:
+    # The child cannot fork, but make sure nothing of its group outlives the run. Before wait4:
+    # until the child is reaped its pid (the group id) cannot be reused by an unrelated process.
+    _kill_group(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     exchange.status = os.waitstatus_to_exitcode(status)
     exchange.cpu_seconds = usage.ru_utime + usage.ru_stime
     proc.returncode = exchange.status
-    # The child cannot fork, but make sure nothing of its group outlives the run.
-    _kill_group(proc.pid)
 
 
 def _interpret(exchange: _Exchange, limits: SandboxLimits) -> dict[str, Any]:
