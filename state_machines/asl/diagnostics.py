@@ -64,10 +64,11 @@ class Diagnostic(BaseModel):
     """One problem found in a state machine definition.
 
     Example:
-        >>> Diagnostic(severity="ERROR", code="MISSING_TRANSITION_TARGET",
-        ...            location="/States/Start/Next",
-        ...            message="State 'Start' has Next 'Done', which is not a state in this scope.")
-        Diagnostic(severity='ERROR', code='MISSING_TRANSITION_TARGET', ...)
+        >>> d = Diagnostic(severity="ERROR", code="MISSING_TRANSITION_TARGET",
+        ...                location="/States/Start/Next",
+        ...                message="State 'Start' moves to 'Done', which is not a state.")
+        >>> d.code, d.location
+        ('MISSING_TRANSITION_TARGET', '/States/Start/Next')
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -79,7 +80,12 @@ class Diagnostic(BaseModel):
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
-    """True when at least one diagnostic is an ERROR (warnings never make a definition invalid)."""
+    """True when at least one diagnostic is an ERROR (warnings never make a definition invalid).
+
+    Example:
+        >>> has_errors([Diagnostic(severity="WARNING", code="NO_DOLLAR", location="/States/A", message="...")])
+        False
+    """
     return any(d.severity == "ERROR" for d in diagnostics)
 
 

@@ -59,6 +59,7 @@ __all__ = ["validate_asl"]
 MAX_STATE_NAME_LENGTH = 80
 MAX_LABEL_LENGTH = 40
 MAX_SECONDS = 99_999_999
+# A guard against runaway recursion on hostile input; AWS documents no exact depth.
 MAX_NESTING = 30
 QUERY_LANGUAGES = ("JSONPath", "JSONata")
 # Error names Step Functions itself raises; ErrorEquals may also name any custom error.
@@ -112,6 +113,8 @@ class _State:
 
 @dataclass
 class _Walker:
+    """Walks scopes and states, reporting into ``report``."""
+
     report: Reporter
     top_language: str
     # every state name of the whole machine, collected before the walk
@@ -252,9 +255,8 @@ class _Walker:
             language = self.top_language
         self.fields(owner, kind, language, state, parts)
         self.flow(_State(scope, owner, name, kind, state, parts, language, depth))
-        for key in ("Comment",):
-            if key in state:
-                report.string((*parts, key), owner, key, state[key])
+        if "Comment" in state:
+            report.string((*parts, "Comment"), owner, "Comment", state["Comment"])
         if "Assign" in state and kind not in ("Succeed", "Fail"):
             check_assign(report, (*parts, "Assign"), owner, state["Assign"], language)
         if language == "JSONata":
