@@ -3,9 +3,9 @@
 Our layer adds a compile cache, Step Functions' functions, null/undefined handling and result
 conversion on top of jsonata-python; this guards against any of that breaking JSONata itself.
 Each case runs through both the plain library (as the suite's own harness would) and
-``jsonata_eval._run``; a case the library passes and we fail is a regression. Running every case
-twice takes ~40 s on two cores, so the test takes a fixed half of them (every other case in file
-order), which keeps it deterministic and under ~20 s.
+``jsonata_eval._run``; a case the library passes and we fail is a regression. Four stress cases
+(huge generated inputs) take 85% of the run time (~9 of ~11 CPU seconds) while exercising nothing
+our layer adds, so they are left out; the other 1,682 all run.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from state_machines.runtime.intrinsics import json_equal
 from .conftest import JSONATA_SUITE, require_data
 
 _Case = tuple[str, dict[str, Any], Path]
-_SAMPLE_STEP = 2
+_STRESS_CASES = frozenset(
+    {"flattening/large#0", "flattening/large#1", "performance/case000#0", "performance/case001#0"}
+)
 
 
 def _load_cases() -> list[_Case]:
@@ -104,14 +106,18 @@ def _ours(case: dict[str, Any], path: Path) -> Any:
 
 def test_suite_is_complete() -> None:
     # The README counts 1,686 cases; a silently shrunken corpus would weaken the test below.
-    assert len(_load_cases()) == 1686
+    names = {name for name, _, _ in _load_cases()}
+    assert len(names) == 1686
+    assert names >= _STRESS_CASES
 
 
 @pytest.mark.slow
 def test_evaluator_passes_every_case_the_plain_library_passes() -> None:
     regressions: list[str] = []
     plain_passes = ours_passes = 0
-    for name, case, path in _load_cases()[::_SAMPLE_STEP]:
+    for name, case, path in _load_cases():
+        if name in _STRESS_CASES:
+            continue
         plain_ok = _outcome_ok(case, lambda case=case, path=path: _plain(case, path))
         ours_ok = _outcome_ok(case, lambda case=case, path=path: _ours(case, path))
         plain_passes += plain_ok
@@ -119,6 +125,6 @@ def test_evaluator_passes_every_case_the_plain_library_passes() -> None:
         if plain_ok and not ours_ok:
             regressions.append(name)
     assert regressions == []
-    # jsonata-python 0.7.1 passes about 1,626 of 1,686 cases; far fewer means the harness broke.
-    assert plain_passes > 750
+    # jsonata-python 0.7.1 passes about 1,600 of 1,686 cases; far fewer means the harness broke.
+    assert plain_passes > 1550
     assert ours_passes >= plain_passes
