@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl", "dev")
+COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl", "dev", "deploy")
 
 app = typer.Typer(
     name="wfaib",

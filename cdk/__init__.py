@@ -1,0 +1,1 @@
+"""The WFAIB CDK app: infrastructure only, never imported by the runtime packages."""

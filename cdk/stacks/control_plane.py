@@ -1,0 +1,595 @@
+"""Control plane: the REST API and webhooks behind API Gateway, Cognito, and the trigger wiring.
+
+* API Gateway (REST) with stage throttling, access logs, X-Ray and a regional WAF web ACL.
+  ``/{proxy+}`` goes to the API Lambda behind a Cognito authorizer; the routes in
+  ``PUBLIC_ROUTES`` authenticate themselves (HMAC-signed webhooks, approval links, the spec).
+* The API and webhook Lambdas deploy from the repository's packages with the handler paths of
+  ``cdk.manifest.PLATFORM_FUNCTIONS``.
+* The Cognito user pool (users sign in to the editor; the editor's app client lives in the web
+  stack because its callback URL is the editor's address) and one group per role.
+* The EventBridge Scheduler group for schedule triggers, and the role schedules and event rules
+  use to start workflows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Aws, CfnOutput, Duration, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from cdk.arns import Arn
+from cdk.config import StageConfig
+from cdk.constructs.nag import acknowledge, acknowledge_wildcard
+from cdk.constructs.platform_function import PlatformFunction
+from cdk.constructs.runtime_layer import lambda_code
+from cdk.manifest import (
+    ENV_CREDENTIALS_KEY_ARN,
+    ENV_CREDENTIALS_PREFIX,
+    ENV_EXECUTION_ROLE_ARN,
+    ENV_IDEMPOTENCY_TABLE,
+    ENV_PAYLOAD_BUCKET,
+    ENV_SCHEDULE_GROUP,
+    ENV_STATE_MACHINE_PREFIX,
+    ENV_TABLE,
+    ENV_TRIGGER_ROLE_ARN,
+    ENV_USER_POOL_ID,
+    ENV_WEBHOOK_SECRET_PREFIX,
+    ENV_WORKFLOW_LOG_GROUP_ARN,
+    PLATFORM_FUNCTIONS,
+)
+from cdk.stacks.data import DataStack
+from cdk.stacks.workflow_runtime import WorkflowRuntimeStack
+from cdk.stage_names import StageNames
+
+__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack"]
+
+# RBAC roles of the spec; each is a Cognito group the API maps to permissions.
+ROLES: tuple[str, ...] = ("viewer", "member", "admin", "owner")
+
+# Routes without the Cognito authorizer, and who authenticates them instead.
+PUBLIC_ROUTES: dict[str, str] = {
+    "hooks": "webhook Lambda: HMAC signature of the workflow's webhook secret",
+    "approvals": "API Lambda: single-use approval token carried in the link",
+    "openapi.json": "nothing to protect: the public OpenAPI document",
+}
+
+API_STAGE_NAME = "v1"
+
+STATE_MACHINE_ACTIONS = (
+    "states:CreateStateMachine",
+    "states:UpdateStateMachine",
+    "states:DeleteStateMachine",
+    "states:DescribeStateMachine",
+    "states:PublishStateMachineVersion",
+    "states:CreateStateMachineAlias",
+    "states:UpdateStateMachineAlias",
+    "states:ListStateMachineVersions",
+    "states:TagResource",
+    "states:StartExecution",
+    "states:StartSyncExecution",
+    "states:ListExecutions",
+    "states:SendTaskSuccess",
+    "states:SendTaskFailure",
+)
+IDEMPOTENCY_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+
+# Why each wildcard resource of the API and webhook roles is as narrow as it can be.
+_REASONS = {
+    "indexes": "Queries go through the table's global secondary indexes (table/NAME/index/*); the "
+    "table itself is named exactly.",
+    "payloads": "Run views read claim-check payloads stored under per-call keys, only below the "
+    "claim-check/ prefix of the stage's bucket.",
+    "secrets": "Credentials and webhook secrets are created at run time, one secret each; the stage's "
+    "name prefixes (wfaib/STAGE/credentials/, wfaib/STAGE/webhooks/) bound them.",
+    "state_machines": "Published workflows become state machines at run time; the stage's name prefix "
+    "limits access to this stage's workflows.",
+    "executions": "Executions of this stage's state machines are named at run time; the stage's state "
+    "machine prefix bounds them.",
+    "schedules": "Schedule triggers are created at run time inside the stage's own schedule group.",
+    "rules": "Event triggers become EventBridge rules at run time, named with the stage's prefix.",
+}
+
+EXECUTION_ACTIONS = (
+    "states:DescribeExecution",
+    "states:GetExecutionHistory",
+    "states:StopExecution",
+    "states:RedriveExecution",
+)
+
+
+class ControlPlaneStack(Stack):
+    """API Gateway + WAF, the API and webhook Lambdas, Cognito, and the scheduler group."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        data: DataStack,
+        runtime: WorkflowRuntimeStack,
+        layer: lambda_.ILayerVersion,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        names = StageNames(config)
+        self._build_auth(config)
+        self._build_triggers(config, names)
+        self._build_functions(config, names, data, runtime, layer)
+        self._build_api(config)
+        self._build_waf(config)
+
+        CfnOutput(self, "ApiEndpoint", value=self.api.url)
+        CfnOutput(self, "WebhookBaseUrl", value=self.api.url_for_path("/hooks"))
+        CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "AuthDomain", value=self.auth_domain.base_url())
+        CfnOutput(self, "ScheduleGroupName", value=self.schedule_group.schedule_group_name)
+        CfnOutput(self, "TriggerRoleArn", value=self.trigger_role.role_arn)
+
+    # -- Cognito ---------------------------------------------------------------------------
+    def _build_auth(self, config: StageConfig) -> None:
+        self.user_pool = cognito.UserPool(
+            self,
+            "Users",
+            user_pool_name=f"{config.prefix}-users",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            mfa=cognito.Mfa.REQUIRED if config.mfa == "required" else cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=config.retain_data,
+            removal_policy=config.data_removal_policy,
+        )
+        for role in ROLES:
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group-{role}",
+                user_pool_id=self.user_pool.user_pool_id,
+                group_name=role,
+                description=f"WFAIB role {role}",
+            )
+        self.auth_domain = self.user_pool.add_domain(
+            "Domain",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=f"{config.prefix}-{Aws.ACCOUNT_ID}"),
+        )
+        if config.mfa == "optional":
+            acknowledge(
+                self.user_pool,
+                "AwsSolutions-COG2",
+                "This stage is configured with optional MFA (mfa: optional in cdk.json, meant for dev); "
+                "TOTP is offered to every user and prod requires it.",
+            )
+
+    # -- triggers --------------------------------------------------------------------------
+    def _build_triggers(self, config: StageConfig, names: StageNames) -> None:
+        self.schedule_group = scheduler.ScheduleGroup(
+            self,
+            "Schedules",
+            schedule_group_name=names.schedule_group,
+            removal_policy=config.data_removal_policy,
+        )
+        self.trigger_role = iam.Role(
+            self,
+            "TriggerRole",
+            description="Assumed by EventBridge Scheduler and EventBridge rules to start workflows",
+            assumed_by=iam.CompositePrincipal(
+                iam.ServicePrincipal(
+                    "scheduler.amazonaws.com",
+                    conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+                ),
+                iam.ServicePrincipal(
+                    "events.amazonaws.com",
+                    conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+                ),
+            ),
+        )
+        state_machines = names.state_machines_arn()
+        self.trigger_role.add_to_policy(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[state_machines.value])
+        )
+        acknowledge_wildcard(
+            self.trigger_role,
+            state_machines,
+            "Schedules and event rules start published workflows, whose state machines are created at "
+            "run time; the stage's name prefix limits them to this stage.",
+        )
+
+    # -- Lambdas ---------------------------------------------------------------------------
+    def _build_functions(
+        self,
+        config: StageConfig,
+        names: StageNames,
+        data: DataStack,
+        runtime: WorkflowRuntimeStack,
+        layer: lambda_.ILayerVersion,
+    ) -> None:
+        code = lambda_code()
+        common = {
+            ENV_TABLE: names.table,
+            ENV_IDEMPOTENCY_TABLE: names.idempotency_table,
+            ENV_PAYLOAD_BUCKET: names.payload_bucket_name(),
+            ENV_STATE_MACHINE_PREFIX: names.state_machine_prefix,
+        }
+        api_spec = PLATFORM_FUNCTIONS["api"]
+        self.api_function = PlatformFunction(
+            self,
+            "ApiFunction",
+            config=config,
+            function_name=names.api_function,
+            handler=api_spec.handler,
+            description=api_spec.description,
+            code=code,
+            layer=layer,
+            service="api",
+            memory_mb=api_spec.memory_mb,
+            timeout_seconds=api_spec.timeout_seconds,
+            environment={
+                **common,
+                ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
+                ENV_CREDENTIALS_KEY_ARN: data.secrets_key.key_arn,
+                ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix,
+                ENV_EXECUTION_ROLE_ARN: runtime.execution_role.role_arn,
+                ENV_WORKFLOW_LOG_GROUP_ARN: runtime.log_group.log_group_arn,
+                ENV_SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
+                ENV_TRIGGER_ROLE_ARN: self.trigger_role.role_arn,
+                ENV_USER_POOL_ID: self.user_pool.user_pool_id,
+            },
+        )
+        webhook_spec = PLATFORM_FUNCTIONS["webhook"]
+        self.webhook_function = PlatformFunction(
+            self,
+            "WebhookFunction",
+            config=config,
+            function_name=names.webhook_function,
+            handler=webhook_spec.handler,
+            description=webhook_spec.description,
+            code=code,
+            layer=layer,
+            service="webhook",
+            memory_mb=webhook_spec.memory_mb,
+            timeout_seconds=webhook_spec.timeout_seconds,
+            environment={**common, ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix},
+        )
+        approvals_spec = PLATFORM_FUNCTIONS["approvals"]
+        self.approvals_function = PlatformFunction(
+            self,
+            "ApprovalsFunction",
+            config=config,
+            function_name=names.approvals_function,
+            handler=approvals_spec.handler,
+            description=approvals_spec.description,
+            code=code,
+            layer=layer,
+            service="approvals",
+            memory_mb=approvals_spec.memory_mb,
+            timeout_seconds=approvals_spec.timeout_seconds,
+            environment=common,
+        )
+        self._grant_api(names, data, runtime)
+        self._grant_webhook(names, data)
+        self._grant_approvals(names, data)
+
+    def _grant(self, role: iam.IRole, actions: list[str], arns: list[Arn], reason: str | None = None) -> None:
+        """Allow ``actions`` on ``arns``; a wildcard ARN needs the reason it is acknowledged with."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=actions, resources=[arn.value for arn in arns])
+        )
+        for arn in arns:
+            if "*" in arn.nag:
+                if reason is None:
+                    raise ValueError(f"{arn.nag} is a wildcard: say why it is needed")
+                acknowledge_wildcard(role, arn, reason)
+
+    def _grant_api(self, names: StageNames, data: DataStack, runtime: WorkflowRuntimeStack) -> None:
+        role = self.api_function.role
+        self._grant(
+            role,
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            [names.table_arn(), names.table_indexes_arn()],
+            _REASONS["indexes"],
+        )
+        self._grant(role, list(IDEMPOTENCY_ACTIONS), [names.idempotency_table_arn()])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[data.table_key.key_arn],
+            )
+        )
+        self._grant(role, ["s3:GetObject"], [names.payload_objects_arn()], _REASONS["payloads"])
+        self._grant(
+            role,
+            [
+                "secretsmanager:CreateSecret",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:TagResource",
+            ],
+            [names.credential_secrets_arn(), names.webhook_secrets_arn()],
+            _REASONS["secrets"],
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
+                resources=[data.secrets_key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com"}
+                },
+            )
+        )
+        self._grant(
+            role, list(STATE_MACHINE_ACTIONS), [names.state_machines_arn()], _REASONS["state_machines"]
+        )
+        self._grant(role, list(EXECUTION_ACTIONS), [names.executions_arn()], _REASONS["executions"])
+        validate = iam.Policy(
+            self,
+            "ValidateDefinitions",
+            statements=[
+                iam.PolicyStatement(actions=["states:ValidateStateMachineDefinition"], resources=["*"])
+            ],
+            roles=[role],
+        )
+        acknowledge(
+            validate,
+            "AwsSolutions-IAM5[Resource::*]",
+            "states:ValidateStateMachineDefinition has no resource type: it checks a definition before "
+            "any state machine exists, so IAM only accepts *.",
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[runtime.execution_role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "states.amazonaws.com"}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[self.trigger_role.role_arn],
+                conditions={
+                    "StringEquals": {
+                        "iam:PassedToService": ["scheduler.amazonaws.com", "events.amazonaws.com"]
+                    }
+                },
+            )
+        )
+        self._grant(
+            role,
+            [
+                "scheduler:CreateSchedule",
+                "scheduler:UpdateSchedule",
+                "scheduler:DeleteSchedule",
+                "scheduler:GetSchedule",
+            ],
+            [names.schedules_arn()],
+            _REASONS["schedules"],
+        )
+        self._grant(
+            role,
+            [
+                "events:PutRule",
+                "events:DeleteRule",
+                "events:DescribeRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+            ],
+            [names.event_rules_arn()],
+            _REASONS["rules"],
+        )
+
+    def _grant_webhook(self, names: StageNames, data: DataStack) -> None:
+        role = self.webhook_function.role
+        self._grant(
+            role,
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            [names.table_arn(), names.table_indexes_arn()],
+            _REASONS["indexes"],
+        )
+        self._grant(role, list(IDEMPOTENCY_ACTIONS), [names.idempotency_table_arn()])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[data.table_key.key_arn],
+            )
+        )
+        self._grant(
+            role, ["secretsmanager:GetSecretValue"], [names.webhook_secrets_arn()], _REASONS["secrets"]
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[data.secrets_key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com"}
+                },
+            )
+        )
+        self._grant(
+            role,
+            ["states:StartExecution", "states:StartSyncExecution"],
+            [names.state_machines_arn()],
+            _REASONS["state_machines"],
+        )
+
+    def _grant_approvals(self, names: StageNames, data: DataStack) -> None:
+        role = self.approvals_function.role
+        self._grant(
+            role,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            [names.table_arn(), names.table_indexes_arn()],
+            _REASONS["indexes"],
+        )
+        self._grant(role, list(IDEMPOTENCY_ACTIONS), [names.idempotency_table_arn()])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[data.table_key.key_arn],
+            )
+        )
+
+    # -- API Gateway -----------------------------------------------------------------------
+    def _build_api(self, config: StageConfig) -> None:
+        access_logs = logs.LogGroup(
+            self,
+            "ApiAccessLogs",
+            retention=config.log_retention,
+            removal_policy=config.data_removal_policy,
+        )
+        cors_origins = [f"https://{config.domain_name}"] if config.domain_name else apigw.Cors.ALL_ORIGINS
+        self.api = apigw.RestApi(
+            self,
+            "Api",
+            rest_api_name=f"{config.prefix}-api",
+            description="WFAIB control plane API and webhooks",
+            cloud_watch_role=True,
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=cors_origins,
+                allow_methods=apigw.Cors.ALL_METHODS,
+                allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            ),
+            deploy_options=apigw.StageOptions(
+                stage_name=API_STAGE_NAME,
+                throttling_rate_limit=config.api_rate_limit,
+                throttling_burst_limit=config.api_burst_limit,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+            ),
+        )
+        authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self,
+            "Authorizer",
+            cognito_user_pools=[self.user_pool],
+            authorizer_name=f"{config.prefix}-cognito",
+        )
+        api_integration = apigw.LambdaIntegration(self.api_function.function)
+        webhook_integration = apigw.LambdaIntegration(self.webhook_function.function)
+        for resource in (self.api.root, self.api.root.add_resource("{proxy+}")):
+            resource.add_method(
+                "ANY",
+                api_integration,
+                authorizer=authorizer,
+                authorization_type=apigw.AuthorizationType.COGNITO,
+            )
+        public_methods = [
+            self.api.root.add_resource("hooks")
+            .add_resource("{proxy+}")
+            .add_method("POST", webhook_integration),
+            self.api.root.add_resource("approvals")
+            .add_resource("{proxy+}")
+            .add_method("ANY", api_integration),
+            self.api.root.add_resource("openapi.json").add_method("GET", api_integration),
+        ]
+        for method, (route, authenticated_by) in zip(public_methods, PUBLIC_ROUTES.items(), strict=True):
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                acknowledge(
+                    method,
+                    rule,
+                    f"/{route} is public by design; it is authenticated by the {authenticated_by}.",
+                )
+        acknowledge(
+            self.api,
+            "AwsSolutions-APIG2",
+            "Every route proxies to a Lambda that validates the request with pydantic models and "
+            "returns the spec's error body; a gateway validator would answer with another format.",
+        )
+        acknowledge(
+            self.api,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "The account-level API Gateway logging role needs AWS's managed push-to-CloudWatch policy; "
+            "it has no customer-managed equivalent.",
+        )
+
+    def _build_waf(self, config: StageConfig) -> None:
+        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name,
+                priority=priority,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=name
+                    )
+                ),
+                visibility_config=_visibility(name),
+            )
+
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "ApiWebAcl",
+            name=f"{config.prefix}-api",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=_visibility(f"{config.prefix}-api"),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name="RateLimitPerIp",
+                    priority=0,
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                            limit=config.waf_rate_limit_per_5min, aggregate_key_type="IP"
+                        )
+                    ),
+                    visibility_config=_visibility("RateLimitPerIp"),
+                ),
+                managed("AWSManagedRulesAmazonIpReputationList", 1),
+                managed("AWSManagedRulesCommonRuleSet", 2),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 3),
+            ],
+        )
+        association = wafv2.CfnWebACLAssociation(
+            self,
+            "ApiWebAclAssociation",
+            resource_arn=self.api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
+        association.node.add_dependency(self.api.deployment_stage)
+
+
+def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+    return wafv2.CfnWebACL.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
+    )
