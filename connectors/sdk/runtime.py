@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from connectors.sdk.claim_check import DEFAULT_THRESHOLD, ClaimCheckStore
 from connectors.sdk.connector import Connector, PollResult
@@ -317,7 +318,11 @@ class ConnectorRuntime:
                 raise ConnectorError(
                     f"{name} returned output that does not fit its model: {problems}"
                 ) from None
-        return result.model_dump(mode="json")
+        try:
+            return result.model_dump(mode="json", warnings="error")
+        except PydanticSerializationError:
+            # The message quotes the offending value; keep it out of the run's error.
+            raise ConnectorError(f"{name} returned output that does not fit its model") from None
 
     def _surface(self, exc: Exception, name: str) -> ConnectorError:
         """The SDK error to raise for ``exc``, message redacted; unexpected errors are logged."""

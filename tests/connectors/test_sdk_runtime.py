@@ -367,3 +367,74 @@ def test_redacting_filter_handles_plain_logging() -> None:
     plain.addHandler(handler)
     runtime.logger.warning("x %s", SECRET_TOKEN)
     assert records[0].getMessage() == "x ***"
+
+
+def test_timeouts_and_unreachable_providers_are_retryable_errors() -> None:
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("read timed out", request=request)
+
+    tester = ConnectorTester(_demo(), credential={"token": SECRET_TOKEN}, transport=httpx.MockTransport(slow))
+    with pytest.raises(ConnectorError) as caught:
+        tester.run("echo", {"text": "x"})
+    assert type(caught.value).__name__ == "ConnectorTimeoutError"
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    tester = ConnectorTester(
+        _demo(), credential={"token": SECRET_TOKEN}, transport=httpx.MockTransport(refused)
+    )
+    with pytest.raises(ConnectorError) as caught:
+        tester.run("echo", {"text": "x"})
+    assert type(caught.value).__name__ == "UpstreamUnavailableError"
+    assert len(tester.sleeps) == 2  # connection failures are retried inside the function first
+
+
+def test_output_that_breaks_its_model_is_a_connector_error() -> None:
+    broken = Connector("broken", "Broken", version="1")
+
+    class In(ActionInput):
+        pass
+
+    class Out(ActionOutput):
+        count: int
+
+    @broken.action("count")
+    def count(params: In, ctx: ActionContext) -> Out:
+        return Out.model_construct(count="many")  # type: ignore[arg-type]
+
+    @broken.action("count", version=2)
+    def count_v2(params: In, ctx: ActionContext) -> Out:
+        return {"count": "many"}  # type: ignore[return-value]
+
+    for version in (1, 2):
+        with pytest.raises(
+            ConnectorError, match=r"broken\.count returned output that does not fit"
+        ) as caught:
+            ConnectorTester(broken).run("count", {}, version=version)
+        assert type(caught.value) is ConnectorError
+
+
+def test_aws_iam_auth_signs_requests_with_sigv4(aws_env: None) -> None:
+    from connectors.sdk import AwsIamAuth
+
+    signed = Connector(
+        "signed", "Signed", version="1", auth=AwsIamAuth(service="execute-api"), base_url="https://api.test"
+    )
+
+    class In(ActionInput):
+        pass
+
+    class Out(ActionOutput):
+        authorization: str
+
+    @signed.action("whoami")
+    def whoami(params: In, ctx: ActionContext) -> Out:
+        return Out.model_validate(ctx.http.get("/whoami").json())
+
+    def echo_auth(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"authorization": request.headers["Authorization"]})
+
+    out = ConnectorTester(signed, transport=httpx.MockTransport(echo_auth)).run("whoami", {})
+    assert out["authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
+    assert "/us-east-1/execute-api/aws4_request" in out["authorization"]
