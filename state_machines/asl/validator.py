@@ -730,12 +730,13 @@ class _Walker:
             check_path_field(report, (*parts, "ItemsPath"), owner, "ItemsPath", state["ItemsPath"])
         if "Items" in state and language == "JSONata":
             items = state["Items"]
-            if isinstance(items, list) or is_jsonata(items):
+            if isinstance(items, list | dict) or is_jsonata(items):
                 check_jsonata_template(report, (*parts, "Items"), owner, "Items", items)
             else:
                 report.error(
                     (*parts, "Items"),
-                    f"{owner} field 'Items' must be an array or a JSONata expression, not {describe(items)}.",
+                    f"{owner} field 'Items' must be an array, an object or a JSONata expression, "
+                    f"not {describe(items)}.",
                 )
         for key in ("ItemSelector", "Parameters"):
             if key in state:

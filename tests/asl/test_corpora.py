@@ -72,8 +72,8 @@ def test_invalid_definitions_are_rejected_with_a_message(invalid_definition: tup
         assert error.location.startswith("/") or error.location == ""
 
 
-def test_every_listed_exception_names_a_corpus_file() -> None:
-    data = require_data()
+def test_every_listed_exception_names_a_corpus_file(shared_data: Path) -> None:
+    data = shared_data
     folders = {
         "real_world": "asl-real-world",
         "invalid": "asl-validity/invalid",
