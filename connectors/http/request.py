@@ -9,7 +9,7 @@ from pydantic import Field
 
 from connectors.http.connector import HTTP, AuthMode, auth_for, check_url, dig
 from connectors.sdk import ActionContext, ActionInput, ActionOutput, ConnectorError
-from connectors.sdk.http import RAISE_FOR_STATUS
+from connectors.sdk.http_common import RAISE_FOR_STATUS
 
 __all__ = ["FilePart", "HttpResponse", "Pagination", "RequestInput", "request", "send"]
 

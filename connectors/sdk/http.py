@@ -16,7 +16,6 @@ path (never the query string, which may carry a key) and the provider's own erro
 from __future__ import annotations
 
 import base64
-import email.utils
 import random
 import time
 from collections.abc import Callable, Generator
@@ -49,6 +48,7 @@ from connectors.sdk.errors import (
     RateLimitedError,
     UpstreamUnavailableError,
 )
+from connectors.sdk.http_common import RAISE_FOR_STATUS, parse_retry_after
 
 if TYPE_CHECKING:
     from connectors.sdk.context import ActionContext
@@ -66,33 +66,9 @@ __all__ = [
 ]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-RAISE_FOR_STATUS = "wfaib.raise_for_status"
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 Sleep = Callable[[float], None]
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None.
-
-    Example:
-        >>> parse_retry_after("3")
-        3.0
-        >>> parse_retry_after("Sat, 21 Nov 2026 00:00:10 GMT", now=1795219200.0)
-        10.0
-    """
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
 
 
 class RetryingTransport(httpx.BaseTransport):

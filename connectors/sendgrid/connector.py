@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from connectors.sdk import ApiKeyAuth, Connector, RateLimitedError
-from connectors.sdk.http import parse_retry_after
+from connectors.sdk.http_common import parse_retry_after
 
 if TYPE_CHECKING:
     import httpx
