@@ -183,9 +183,10 @@ class LocalRuntime:
             version_arn=state_machine_version_arn,
             alias_arn=state_machine_alias_arn,
         )
+        info = record.info
         if created:
             self._loop.call_soon_threadsafe(self._spawn, record)
-        return record.info
+        return info
 
     def start_sync_execution(
         self,
