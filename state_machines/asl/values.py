@@ -191,6 +191,13 @@ def check_value_or_jsonata(
             return
         check_jsonata_template(report, parts, owner, name, value)
         return
+    if isinstance(value, str) and value.startswith("$") and not is_placeholder(value) and "." not in name:
+        report.error(
+            parts,
+            f"{owner} field '{name}' must be an integer, not the path {describe(value)}; "
+            f"use '{name}Path' to read it from the input.",
+        )
+        return
     report.integer(parts, owner, name, value, minimum=minimum, maximum=maximum)
 
 

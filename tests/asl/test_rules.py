@@ -635,6 +635,14 @@ def test_wait_errors(fields: dict[str, Any], phrase: str) -> None:
     assert found and phrase in found[0].message
 
 
+def test_a_path_in_an_integer_field_points_to_the_path_field() -> None:
+    found = only_error(machine({"W": {"Type": "Wait", "Seconds": "$.delay", "End": True}}))
+    assert found.message == (
+        "State 'W' field 'Seconds' must be an integer, not the path '$.delay'; "
+        "use 'SecondsPath' to read it from the input."
+    )
+
+
 def test_jsonata_wait() -> None:
     state: dict[str, Any] = {
         "Type": "Wait",
