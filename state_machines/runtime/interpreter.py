@@ -146,6 +146,7 @@ class _State:
     frame: Frame
     key: str
     entered_id: int
+    rng: random.Random
     retry_count: int = 0
     pending_assign: dict[str, Any] | None = None
 
@@ -360,6 +361,7 @@ class Run:
             frame=frame,
             key=f"{frame.path}{name}#{visit}",
             entered_id=entered_id,
+            rng=self.rng,
         )
         body = _BODIES[kind]
         retriers = spec.get("Retry") or []
@@ -454,9 +456,9 @@ class Run:
             try:
                 if st.jsonata:
                     states = {"input": st.raw_input, "context": st.context, "errorOutput": error_output}
-                    assign = _jsonata(catcher.get("Assign"), states, variables, "Assign")
+                    assign = _jsonata(catcher.get("Assign"), states, variables, "Assign", st.rng)
                     output = (
-                        _jsonata(catcher["Output"], states, variables, "Output")
+                        _jsonata(catcher["Output"], states, variables, "Output", st.rng)
                         if "Output" in catcher
                         else error_output
                     )
@@ -468,6 +470,7 @@ class Run:
                             context=st.context,
                             variables=variables,
                             field="Assign",
+                            rng=st.rng,
                         )
                         if "Assign" in catcher
                         else None
@@ -513,10 +516,12 @@ def _matches(names: list[str], error: str | None) -> bool:
     return False
 
 
-def _jsonata(value: Any, states: Mapping[str, Any], variables: Mapping[str, Any], field_name: str) -> Any:
+def _jsonata(
+    value: Any, states: Mapping[str, Any], variables: Mapping[str, Any], field_name: str, rng: random.Random
+) -> Any:
     if value is None:
         return None
-    return evaluate_template(value, states=states, variables=variables, field=field_name)
+    return evaluate_template(value, states=states, variables=variables, field=field_name, rng=rng)
 
 
 # --------------------------------------------------------------------------- I/O processing
@@ -539,7 +544,7 @@ def _finish_jsonpath(st: _State, result: Any, *, result_path_default: str | None
     variables = st.frame.scope.flat()
     if "Assign" in spec:
         st.pending_assign = evaluate_payload(
-            spec["Assign"], result, context=st.context, variables=variables, field="Assign"
+            spec["Assign"], result, context=st.context, variables=variables, field="Assign", rng=st.rng
         )
     output = write_result_path(st.raw_input, spec.get("ResultPath", result_path_default), result)
     if "OutputPath" in spec:
@@ -560,9 +565,9 @@ def _finish_jsonata(st: _State, result: Any, *, default_output: Any) -> Any:
     if result is not _NO_RESULT:
         states["result"] = result
     if "Assign" in spec:
-        st.pending_assign = _jsonata(spec["Assign"], states, variables, "Assign")
+        st.pending_assign = _jsonata(spec["Assign"], states, variables, "Assign", st.rng)
     if "Output" in spec:
-        return _jsonata(spec["Output"], states, variables, "Output")
+        return _jsonata(spec["Output"], states, variables, "Output", st.rng)
     return default_output
 
 
@@ -589,6 +594,7 @@ async def _pass(run: Run, st: _State) -> tuple[Any, str | None]:
             context=st.context,
             variables=st.frame.scope.flat(),
             field="Parameters",
+            rng=st.rng,
         )
     elif "Result" in spec:
         result = spec["Result"]
@@ -612,8 +618,8 @@ async def _fail(run: Run, st: _State) -> tuple[Any, str | None]:
     if st.jsonata:
         states = {"input": st.raw_input, "context": st.context}
         variables = st.frame.scope.flat()
-        error = _jsonata(error, states, variables, "Error")
-        cause = _jsonata(cause, states, variables, "Cause")
+        error = _jsonata(error, states, variables, "Error", st.rng)
+        cause = _jsonata(cause, states, variables, "Cause", st.rng)
     else:
         variables = st.frame.scope.flat()
         if "ErrorPath" in spec:
@@ -629,7 +635,12 @@ async def _fail(run: Run, st: _State) -> tuple[Any, str | None]:
 def _path_or_intrinsic(expression: str, st: _State, variables: Mapping[str, Any], field_name: str) -> Any:
     if expression.startswith("States."):
         template = evaluate_payload(
-            {"v.$": expression}, st.raw_input, context=st.context, variables=variables, field=field_name
+            {"v.$": expression},
+            st.raw_input,
+            context=st.context,
+            variables=variables,
+            field=field_name,
+            rng=st.rng,
         )
         return template["v"]
     return read_path(expression, st.raw_input, context=st.context, variables=variables, field=field_name)
@@ -649,14 +660,19 @@ async def _choice(run: Run, st: _State) -> tuple[Any, str | None]:
                     variables=variables,
                     field="Condition",
                     expected="boolean",
+                    rng=st.rng,
                 )
                 if is_jsonata_template(condition)
                 else condition
             )
             if matched is True:
                 if "Assign" in rule:
-                    st.pending_assign = _jsonata(rule["Assign"], states, variables, "Assign")
-                output = _jsonata(rule["Output"], states, variables, "Output") if "Output" in rule else None
+                    st.pending_assign = _jsonata(rule["Assign"], states, variables, "Assign", st.rng)
+                output = (
+                    _jsonata(rule["Output"], states, variables, "Output", st.rng)
+                    if "Output" in rule
+                    else None
+                )
                 if "Output" not in rule:
                     output = st.raw_input
                 return output, rule["Next"]
@@ -668,14 +684,19 @@ async def _choice(run: Run, st: _State) -> tuple[Any, str | None]:
         if evaluate_rule(rule, effective, context=st.context, variables=variables):
             if "Assign" in rule:
                 st.pending_assign = evaluate_payload(
-                    rule["Assign"], effective, context=st.context, variables=variables, field="Assign"
+                    rule["Assign"],
+                    effective,
+                    context=st.context,
+                    variables=variables,
+                    field="Assign",
+                    rng=st.rng,
                 )
             return _output_path(st, effective, variables), rule["Next"]
     if "Default" not in spec:
         raise _no_choice(st)
     if "Assign" in spec:
         st.pending_assign = evaluate_payload(
-            spec["Assign"], effective, context=st.context, variables=variables, field="Assign"
+            spec["Assign"], effective, context=st.context, variables=variables, field="Assign", rng=st.rng
         )
     return _output_path(st, effective, variables), spec["Default"]
 
@@ -712,13 +733,18 @@ async def _wait(run: Run, st: _State) -> tuple[Any, str | None]:
                     variables=variables,
                     field="Seconds",
                     expected="integer",
+                    rng=st.rng,
                 )
             due = now + timedelta(seconds=_non_negative_seconds(seconds, st, "Seconds", jsonata=True))
         else:
             stamp = spec.get("Timestamp")
             if isinstance(stamp, str) and is_jsonata_template(stamp):
                 stamp = evaluate_expression(
-                    template_expression(stamp) or "", states=states, variables=variables, field="Timestamp"
+                    template_expression(stamp) or "",
+                    states=states,
+                    variables=variables,
+                    field="Timestamp",
+                    rng=st.rng,
                 )
             parsed = parse_timestamp(stamp)
             if parsed is None:
@@ -797,16 +823,21 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
     variables = st.frame.scope.flat()
     states: dict[str, Any] = {"input": st.raw_input, "context": st.context}
     if st.jsonata:
-        arguments = _jsonata(spec.get("Arguments"), states, variables, "Arguments")
+        arguments = _jsonata(spec.get("Arguments"), states, variables, "Arguments", st.rng)
         if arguments is None and "Arguments" not in spec:
             arguments = st.raw_input if not resource.startswith("arn:aws:states:::") else {}
-        timeout = _jsonata(spec.get("TimeoutSeconds"), states, variables, "TimeoutSeconds")
-        heartbeat = _jsonata(spec.get("HeartbeatSeconds"), states, variables, "HeartbeatSeconds")
+        timeout = _jsonata(spec.get("TimeoutSeconds"), states, variables, "TimeoutSeconds", st.rng)
+        heartbeat = _jsonata(spec.get("HeartbeatSeconds"), states, variables, "HeartbeatSeconds", st.rng)
     else:
         effective = _input_path(st)
         arguments = (
             evaluate_payload(
-                spec["Parameters"], effective, context=st.context, variables=variables, field="Parameters"
+                spec["Parameters"],
+                effective,
+                context=st.context,
+                variables=variables,
+                field="Parameters",
+                rng=st.rng,
             )
             if "Parameters" in spec
             else effective
@@ -896,7 +927,12 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
         return _finish_jsonata(st, result, default_output=result), _next(spec)
     if "ResultSelector" in spec:
         result = evaluate_payload(
-            spec["ResultSelector"], result, context=st.context, variables=variables, field="ResultSelector"
+            spec["ResultSelector"],
+            result,
+            context=st.context,
+            variables=variables,
+            field="ResultSelector",
+            rng=st.rng,
         )
     return _finish_jsonpath(st, result), _next(spec)
 
@@ -994,7 +1030,7 @@ async def _parallel(run: Run, st: _State) -> tuple[Any, str | None]:
     if st.jsonata:
         states = {"input": st.raw_input, "context": st.context}
         branch_input = (
-            _jsonata(spec["Arguments"], states, variables, "Arguments")
+            _jsonata(spec["Arguments"], states, variables, "Arguments", st.rng)
             if "Arguments" in spec
             else st.raw_input
         )
@@ -1002,7 +1038,12 @@ async def _parallel(run: Run, st: _State) -> tuple[Any, str | None]:
         effective = _input_path(st)
         branch_input = (
             evaluate_payload(
-                spec["Parameters"], effective, context=st.context, variables=variables, field="Parameters"
+                spec["Parameters"],
+                effective,
+                context=st.context,
+                variables=variables,
+                field="Parameters",
+                rng=st.rng,
             )
             if "Parameters" in spec
             else effective
@@ -1036,7 +1077,12 @@ async def _parallel(run: Run, st: _State) -> tuple[Any, str | None]:
     result: Any = results
     if "ResultSelector" in spec:
         result = evaluate_payload(
-            spec["ResultSelector"], result, context=st.context, variables=variables, field="ResultSelector"
+            spec["ResultSelector"],
+            result,
+            context=st.context,
+            variables=variables,
+            field="ResultSelector",
+            rng=st.rng,
         )
     return _finish_jsonpath(st, result), _next(spec)
 
@@ -1057,7 +1103,7 @@ async def _map(run: Run, st: _State) -> tuple[Any, str | None]:
         if "Items" in spec:
             items = spec["Items"]
             if isinstance(items, list):
-                items = _jsonata(items, states, variables, "Items")
+                items = _jsonata(items, states, variables, "Items", st.rng)
             elif is_jsonata_template(items):
                 items = evaluate_expression(
                     template_expression(items) or "",
@@ -1065,6 +1111,7 @@ async def _map(run: Run, st: _State) -> tuple[Any, str | None]:
                     variables=variables,
                     field="Items",
                     expected="array",
+                    rng=st.rng,
                 )
         else:
             items = effective
@@ -1072,7 +1119,9 @@ async def _map(run: Run, st: _State) -> tuple[Any, str | None]:
             raise StatesError(
                 "States.QueryEvaluationError", f"Map state input must be an array but was: {dumps(items)}"
             )
-        max_concurrency = _jsonata_number(spec.get("MaxConcurrency", 0), states, variables, "MaxConcurrency")
+        max_concurrency = _jsonata_number(
+            spec.get("MaxConcurrency", 0), states, variables, "MaxConcurrency", st.rng
+        )
     else:
         effective = _input_path(st)
         items_path = spec.get("ItemsPath", "$")
@@ -1171,7 +1220,12 @@ async def _map(run: Run, st: _State) -> tuple[Any, str | None]:
     result: Any = results
     if "ResultSelector" in spec:
         result = evaluate_payload(
-            spec["ResultSelector"], result, context=st.context, variables=variables, field="ResultSelector"
+            spec["ResultSelector"],
+            result,
+            context=st.context,
+            variables=variables,
+            field="ResultSelector",
+            rng=st.rng,
         )
     return _finish_jsonpath(st, result), _next(spec)
 
@@ -1195,11 +1249,11 @@ def _item_inputs(
         context = {**st.context, "Map": {"Item": {"Index": index, "Value": item}}}
         if st.jsonata:
             states = {"input": st.raw_input, "context": context}
-            inputs.append(_jsonata(selector, states, variables, "ItemSelector"))
+            inputs.append(_jsonata(selector, states, variables, "ItemSelector", st.rng))
         else:
             inputs.append(
                 evaluate_payload(
-                    selector, effective, context=context, variables=variables, field=selector_key
+                    selector, effective, context=context, variables=variables, field=selector_key, rng=st.rng
                 )
             )
     return inputs
@@ -1215,13 +1269,15 @@ def _batches(
     batch_input = batcher.get("BatchInput")
     if st.jsonata:
         states = {"input": st.raw_input, "context": st.context}
-        size = _jsonata(size, states, variables, "MaxItemsPerBatch") if size is not None else None
+        size = _jsonata(size, states, variables, "MaxItemsPerBatch", st.rng) if size is not None else None
         batch_input = (
-            _jsonata(batch_input, states, variables, "BatchInput") if batch_input is not None else None
+            _jsonata(batch_input, states, variables, "BatchInput", st.rng)
+            if batch_input is not None
+            else None
         )
     elif batch_input is not None:
         batch_input = evaluate_payload(
-            batch_input, effective, context=st.context, variables=variables, field="BatchInput"
+            batch_input, effective, context=st.context, variables=variables, field="BatchInput", rng=st.rng
         )
     batches: list[list[Any]] = []
     current: list[Any] = []
@@ -1249,7 +1305,7 @@ def _batches(
 
 
 def _jsonata_number(
-    value: Any, states: Mapping[str, Any], variables: Mapping[str, Any], field_name: str
+    value: Any, states: Mapping[str, Any], variables: Mapping[str, Any], field_name: str, rng: random.Random
 ) -> Any:
     if is_jsonata_template(value):
         return evaluate_expression(
@@ -1258,6 +1314,7 @@ def _jsonata_number(
             variables=variables,
             field=field_name,
             expected="integer",
+            rng=rng,
         )
     return value
 
@@ -1289,7 +1346,7 @@ def _tolerance(
     percentage = spec.get("ToleratedFailurePercentage")
     if st.jsonata:
         if count is not None:
-            count = _jsonata_number(count, states, variables, "ToleratedFailureCount")
+            count = _jsonata_number(count, states, variables, "ToleratedFailureCount", st.rng)
         if percentage is not None and is_jsonata_template(percentage):
             percentage = evaluate_expression(
                 template_expression(percentage) or "",
@@ -1297,6 +1354,7 @@ def _tolerance(
                 variables=variables,
                 field="ToleratedFailurePercentage",
                 expected="number",
+                rng=st.rng,
             )
     else:
         if "ToleratedFailureCountPath" in spec:

@@ -287,7 +287,9 @@ class LocalRuntime:
     # ------------------------------------------------------------------ running (loop thread)
     def _spawn(self, record: _Record, *, journal: dict[str, Any] | None = None, silent: bool = False) -> None:
         info = record.info
-        rng = random.Random(f"{self._seed}/{info.execution_arn}") if self._seed is not None else None
+        # Seeded per execution so a replay after a restart draws the same jitter, UUIDs and randoms.
+        seed = self._seed if self._seed is not None else info.start_date.isoformat()
+        rng = random.Random(f"{seed}/{info.execution_arn}")
         run = Run(
             execution_arn=info.execution_arn,
             state_machine_arn=info.state_machine_arn,
