@@ -14,9 +14,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, Server
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.api.context import authenticated, forget
 from functions.api.errors import ApiError
 from functions.api.routes import connectors, identity, runs, workflows
 from functions.shared.exceptions import (
@@ -26,7 +28,7 @@ from functions.shared.exceptions import (
     VersionConflictError,
 )
 
-__all__ = ["OPENAPI", "app", "logger"]
+__all__ = ["OPENAPI", "PUBLIC_PATHS", "app", "logger", "resolve"]
 
 logger = Logger(service="wfaib-api")
 
@@ -40,6 +42,8 @@ OPENAPI: dict[str, Any] = {
     },
     "security": [{"bearer": []}, {"apiKey": []}],
 }
+
+PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/health"})
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(workflows.router)
@@ -59,9 +63,11 @@ def error_response(
 
 @app.get("/openapi.json", include_in_schema=False)
 def openapi_document() -> Response[str]:
-    return Response(
-        status_code=200, content_type="application/json", body=app.get_openapi_json_schema(**OPENAPI)
-    )
+    # Relative to the stage, as the Swagger UI at /docs sees it (``/api`` locally, ``/<stage>`` in AWS).
+    stage = app.current_event.request_context.stage
+    base = f"/{stage}" if stage and stage != "$default" else "/"
+    document = app.get_openapi_json_schema(**OPENAPI, servers=[Server(url=base)])
+    return Response(status_code=200, content_type="application/json", body=document)
 
 
 @app.get("/health", include_in_schema=False)
@@ -109,6 +115,11 @@ def _invalid_json(exc: json.JSONDecodeError) -> Response[str]:
     return error_response(400, "invalid_json", f"The body is not JSON: {exc.msg} at position {exc.pos}.")
 
 
+@app.exception_handler(UnicodeDecodeError)  # type: ignore[untyped-decorator]
+def _not_text(exc: UnicodeDecodeError) -> Response[str]:
+    return error_response(400, "invalid_json", "The body is not UTF-8 JSON.")
+
+
 @app.exception_handler(ClientError)  # type: ignore[untyped-decorator]
 def _aws_error(exc: ClientError) -> Response[str]:
     code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
@@ -138,3 +149,37 @@ def _unexpected(exc: Exception) -> Response[str]:
     return error_response(
         500, "internal_error", "Something went wrong on our side.", {"request_id": request_id}
     )
+
+
+def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Authenticate (except on the public paths), then route.
+
+    Authentication runs before Powertools' request validation, so a caller without credentials
+    learns nothing about the request shape: every route answers 401 first.
+    """
+    if event.get("path") in PUBLIC_PATHS:
+        return app.resolve(event, context)
+    try:
+        token = authenticated(event.get("headers"))
+    except ApiError as exc:
+        return _proxy(error_response(exc.status, exc.code, exc.message, exc.details))
+    except StoreError:
+        logger.exception("Store failure while authenticating")
+        return _proxy(
+            error_response(503, "store_unavailable", "The data store could not be reached; try again.")
+        )
+    try:
+        return app.resolve(event, context)
+    finally:
+        forget(token)
+
+
+def _proxy(response: Response[str]) -> dict[str, Any]:
+    """An API Gateway proxy result for an answer given before routing."""
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }

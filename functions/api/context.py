@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar, Token
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
 from functions.api.auth import Identity, authenticate
+from functions.api.errors import UnauthorizedError
 from functions.shared.models import bind_table
 from functions.shared.settings import Settings, settings_from_env
 
-__all__ = ["caller", "configure", "current_settings", "header", "json_response"]
+__all__ = [
+    "authenticated",
+    "caller",
+    "configure",
+    "current_settings",
+    "forget",
+    "header",
+    "json_response",
+]
 
 _settings: list[Settings] = []
+_identity: ContextVar[Identity | None] = ContextVar("identity", default=None)
 
 
 def configure(settings: Settings) -> None:
@@ -38,9 +49,23 @@ def header(headers: Mapping[str, str] | None, name: str) -> str | None:
     return None
 
 
-def caller(headers: Mapping[str, str] | None, permission: str) -> Identity:
-    """The authenticated caller, provided the role grants ``permission`` (else 401/403)."""
-    return authenticate(dict(headers or {}), current_settings()).require(permission)
+def authenticated(headers: Mapping[str, str] | None) -> Token[Identity | None]:
+    """Authenticate the request once, before routing and validation (like an API Gateway authorizer)."""
+    return _identity.set(authenticate(dict(headers or {}), current_settings()))
+
+
+def forget(token: Token[Identity | None]) -> None:
+    _identity.reset(token)
+
+
+def caller(permission: str) -> Identity:
+    """The authenticated caller of this request, provided the role grants ``permission`` (else 403)."""
+    identity = _identity.get()
+    if identity is None:
+        raise UnauthorizedError(
+            "unauthenticated", "Send 'Authorization: Bearer <token>' or an 'X-Api-Key' header."
+        )
+    return identity.require(permission)
 
 
 def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response[str]:

@@ -18,9 +18,9 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -73,6 +73,8 @@ __all__ = [
 
 T = TypeVar("T")
 _FINISHED = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+# A cursor is a LastEvaluatedKey of this table: string key attributes only.
+_CURSOR = TypeAdapter(dict[Literal["pk", "sk", "gsi1pk", "gsi1sk"], dict[Literal["S"], str]])
 
 
 class _Record(BaseModel):
@@ -182,12 +184,12 @@ def _decode_cursor(tenant_id: str, cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as exc:
+        decoded = _CURSOR.validate_json(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as exc:  # pydantic's ValidationError is a ValueError
         raise InvalidCursorError("The cursor is not one this API returned.") from exc
-    if not isinstance(decoded, dict) or decoded.get("pk", {}).get("S") != keys.tenant_pk(tenant_id):
+    if decoded.get("pk", {}).get("S") != keys.tenant_pk(tenant_id):
         raise InvalidCursorError("The cursor is not one this API returned.")
-    return decoded
+    return {str(name): value for name, value in decoded.items()}
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:

@@ -121,6 +121,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
+    def do_TRACE(self) -> None:
+        self._dispatch()
+
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -129,8 +132,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
             status, response_headers, payload = self.gateway.invoke(
                 proxy_event(self.command, self.path, headers, body, self.client_address[0])
             )
-        else:
+        elif self.command in {"GET", "HEAD"}:
             status, response_headers, payload = self.gateway.static(urlsplit(self.path).path)
+        else:
+            status, response_headers, payload = (
+                405,
+                [("Allow", "GET, HEAD")],
+                b"The editor's files are read-only.",
+            )
         self.send_response(status)
         for name, value in response_headers:
             self.send_header(name, value)

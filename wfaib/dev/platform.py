@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -120,7 +121,7 @@ class LocalPlatform:
         dynamodb = boto3.client(  # type: ignore[call-overload]
             "dynamodb", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
         )
-        dynamodb.create_table(TableName=self.settings.table_name, **TABLE_DEFINITION)
+        _recreate_table(dynamodb, self.settings.table_name)
         self._snapshot = TableSnapshot(self.data_dir / "table.sqlite3", dynamodb, self.settings.table_name)
         self._snapshot.load()
 
@@ -217,3 +218,14 @@ def _local_lambdas(resource_prefix: str) -> dict[str, Callable[[Any, Any], Any]]
         f"{resource_prefix}-code-python": code_handler,
         f"{resource_prefix}-approvals": approvals,
     }
+
+
+def _recreate_table(dynamodb: Any, table_name: str) -> None:
+    """An empty platform table; the snapshot fills it.
+
+    moto keeps its backends per process, so a table from an earlier start in the same process
+    (tests restart the platform in-process) is dropped first: the data must come from the snapshot.
+    """
+    with contextlib.suppress(dynamodb.exceptions.ResourceNotFoundException):
+        dynamodb.delete_table(TableName=table_name)
+    dynamodb.create_table(TableName=table_name, **TABLE_DEFINITION)

@@ -25,7 +25,7 @@ def _catalog() -> list[dict[str, Any]]:
 
 @router.get("/connectors", summary="The connector catalog", tags=["connectors"])
 def list_connectors() -> list[dict[str, Any]]:
-    caller(router.current_event.headers, "connector:read")
+    caller("connector:read")
     return _catalog()
 
 
@@ -33,7 +33,7 @@ def list_connectors() -> list[dict[str, Any]]:
     "/connectors/<connector_id>", summary="One connector with its action schemas", tags=["connectors"]
 )
 def get_connector(connector_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-    caller(router.current_event.headers, "connector:read")
+    caller("connector:read")
     for connector in _catalog():
         if connector["id"] == connector_id:
             return connector

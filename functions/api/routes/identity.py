@@ -38,12 +38,12 @@ class ApiKeyOut(BaseModel):
 
 @router.get("/me", summary="Who the credentials belong to", tags=["identity"])
 def me() -> Identity:
-    return caller(router.current_event.headers, "workflow:read")
+    return caller("workflow:read")
 
 
 @router.post("/api-keys", summary="Create an API key (the key is shown once)", tags=["identity"])
 def create_api_key(request: Annotated[CreateApiKeyRequest, Body()]) -> Response[str]:
-    identity = caller(router.current_event.headers, "team:manage")
+    identity = caller("team:manage")
     if not role_at_most(identity.role, request.role):
         raise ForbiddenError(
             "role_too_high", f"A {identity.role} cannot create a key with the {request.role} role."
@@ -70,13 +70,13 @@ def create_api_key(request: Annotated[CreateApiKeyRequest, Body()]) -> Response[
 
 @router.get("/api-keys", summary="List API keys (never the keys themselves)", tags=["identity"])
 def list_api_keys() -> list[ApiKeyOut]:
-    identity = caller(router.current_event.headers, "team:manage")
+    identity = caller("team:manage")
     return [ApiKeyOut(**record.model_dump()) for record in store.list_api_keys(identity.tenant_id)]
 
 
 @router.delete("/api-keys/<key_id>", summary="Revoke an API key", tags=["identity"])
 def delete_api_key(key_id: Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]) -> Response[str]:
-    identity = caller(router.current_event.headers, "team:manage")
+    identity = caller("team:manage")
     store.delete_api_key(identity.tenant_id, key_id)
     store.write_audit(
         identity.tenant_id,
@@ -93,5 +93,5 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Page[AuditRecord]:
-    identity = caller(router.current_event.headers, "audit:read")
+    identity = caller("audit:read")
     return store.list_audit(identity.tenant_id, limit=limit, cursor=cursor)

@@ -124,7 +124,7 @@ def _refresh_running(tenant_id: str) -> None:
 def start_run(
     workflow_id: WorkflowId, request: Annotated[StartRunRequest | None, Body()] = None
 ) -> Response[str]:
-    identity = caller(router.current_event.headers, "workflow:execute")
+    identity = caller("workflow:execute")
     request = request or StartRunRequest()
     run = _start(identity, workflow_id, request.environment, request.input or {}, None)
     return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})
@@ -137,7 +137,7 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> RunList:
-    identity = caller(router.current_event.headers, "run:read")
+    identity = caller("run:read")
     _refresh_running(identity.tenant_id)
     page = store.list_runs(
         identity.tenant_id, limit=limit, cursor=cursor, workflow_id=workflow_id, status=status
@@ -147,7 +147,7 @@ def list_runs(
 
 @router.get("/runs/<run_id>", summary="Get a run with its output and step timeline", tags=["runs"])
 def get_run(run_id: RunId) -> dict[str, Any]:
-    identity = caller(router.current_event.headers, "run:read")
+    identity = caller("run:read")
     settings = current_settings()
     run, described = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
     version = store.get_version(identity.tenant_id, run.workflow_id, run.workflow_version)
@@ -164,7 +164,7 @@ def get_run(run_id: RunId) -> dict[str, Any]:
 
 @router.post("/runs/<run_id>/cancel", summary="Cancel a running run", tags=["runs"])
 def cancel_run(run_id: RunId) -> dict[str, Any]:
-    identity = caller(router.current_event.headers, "run:cancel")
+    identity = caller("run:cancel")
     run, _ = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
     if run.finished:
         raise ConflictError(
@@ -182,7 +182,7 @@ def cancel_run(run_id: RunId) -> dict[str, Any]:
 
 @router.post("/runs/<run_id>/rerun", summary="Start a new run with the same input", tags=["runs"])
 def rerun(run_id: RunId) -> Response[str]:
-    identity = caller(router.current_event.headers, "run:replay")
+    identity = caller("run:replay")
     original = store.get_run(identity.tenant_id, run_id)
     run = _start(identity, original.workflow_id, original.environment, original.input, original.id)
     return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})

@@ -155,7 +155,7 @@ def _stored_document(workflow: Workflow) -> dict[str, Any]:
 
 @router.post("/workflows", summary="Create a workflow (version 1)", tags=["workflows"])
 def create_workflow(document: WorkflowDocument) -> Response[str]:
-    identity = caller(router.current_event.headers, "workflow:create")
+    identity = caller("workflow:create")
     workflow = _parsed(document)
     record = store.create_workflow(identity.tenant_id, _stored_document(workflow), actor=identity.subject)
     store.write_audit(
@@ -173,7 +173,7 @@ def list_workflows(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> WorkflowList:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     page = store.list_workflows(identity.tenant_id, limit=limit, cursor=cursor)
     return WorkflowList(
         items=[
@@ -187,7 +187,7 @@ def list_workflows(
     "/workflows/<workflow_id>", summary="Get a workflow (ETag; If-None-Match gives 304)", tags=["workflows"]
 )
 def get_workflow(workflow_id: WorkflowId) -> Response[str]:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     record = store.get_workflow(identity.tenant_id, workflow_id)
     if header(router.current_event.headers, "If-None-Match") == record.etag:
         return Response(status_code=304, headers={"ETag": record.etag}, body="")
@@ -200,7 +200,7 @@ def get_workflow(workflow_id: WorkflowId) -> Response[str]:
     tags=["workflows"],
 )
 def update_workflow(workflow_id: WorkflowId, document: WorkflowDocument) -> Response[str]:
-    identity = caller(router.current_event.headers, "workflow:update")
+    identity = caller("workflow:update")
     expected = _expected_version(header(router.current_event.headers, "If-Match"))
     workflow = _parsed(document, workflow_id)
     record = store.save_workflow(
@@ -222,7 +222,7 @@ def update_workflow(workflow_id: WorkflowId, document: WorkflowDocument) -> Resp
 
 @router.delete("/workflows/<workflow_id>", summary="Delete a workflow and its versions", tags=["workflows"])
 def delete_workflow(workflow_id: WorkflowId) -> Response[str]:
-    identity = caller(router.current_event.headers, "workflow:delete")
+    identity = caller("workflow:delete")
     expected = _expected_version(header(router.current_event.headers, "If-Match"))
     store.delete_workflow(identity.tenant_id, workflow_id, expected_version=expected)
     store.write_audit(
@@ -239,7 +239,7 @@ def delete_workflow(workflow_id: WorkflowId) -> Response[str]:
     "/workflows/<workflow_id>/versions", summary="List saved versions, newest first", tags=["workflows"]
 )
 def list_versions(workflow_id: WorkflowId) -> list[VersionSummary]:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     return [
         VersionSummary(
             version=version.version,
@@ -255,7 +255,7 @@ def list_versions(workflow_id: WorkflowId) -> list[VersionSummary]:
     "/workflows/<workflow_id>/versions/<version>", summary="Get one saved version", tags=["workflows"]
 )
 def get_version(workflow_id: WorkflowId, version: Annotated[int, Path(ge=1)]) -> VersionRecord:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     return store.get_version(identity.tenant_id, workflow_id, version)
 
 
@@ -271,7 +271,7 @@ def _version_or_latest(tenant_id: str, workflow_id: str, version: int | None) ->
     tags=["workflows"],
 )
 def validate(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None) -> ValidationResult:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     stored = _version_or_latest(identity.tenant_id, workflow_id, version)
     workflow, problems = parse_workflow(stored.document)
     if workflow is not None:
@@ -299,7 +299,7 @@ def _compiled(tenant_id: str, stored: VersionRecord) -> CompiledWorkflow:
     tags=["workflows"],
 )
 def compile_(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None) -> CompileResult:
-    identity = caller(router.current_event.headers, "workflow:read")
+    identity = caller("workflow:read")
     stored = _version_or_latest(identity.tenant_id, workflow_id, version)
     compiled = _compiled(identity.tenant_id, stored)
     return CompileResult(
@@ -320,7 +320,7 @@ def compile_(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)
 def publish(
     workflow_id: WorkflowId, request: Annotated[PublishRequest | None, Body()] = None
 ) -> PublishResult:
-    identity = caller(router.current_event.headers, "workflow:update")
+    identity = caller("workflow:update")
     request = request or PublishRequest()
     settings = current_settings()
     stored = _version_or_latest(identity.tenant_id, workflow_id, request.version)
