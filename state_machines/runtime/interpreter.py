@@ -668,13 +668,12 @@ async def _choice(run: Run, st: _State) -> tuple[Any, str | None]:
             if matched is True:
                 if "Assign" in rule:
                     st.pending_assign = _jsonata(rule["Assign"], states, variables, "Assign", st.rng)
+                output_template = rule["Output"] if "Output" in rule else spec.get("Output")
                 output = (
-                    _jsonata(rule["Output"], states, variables, "Output", st.rng)
-                    if "Output" in rule
-                    else None
+                    st.raw_input
+                    if output_template is None
+                    else _jsonata(output_template, states, variables, "Output", st.rng)
                 )
-                if "Output" not in rule:
-                    output = st.raw_input
                 return output, rule["Next"]
         if "Default" not in spec:
             raise _no_choice(st)
@@ -824,8 +823,8 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
     states: dict[str, Any] = {"input": st.raw_input, "context": st.context}
     if st.jsonata:
         arguments = _jsonata(spec.get("Arguments"), states, variables, "Arguments", st.rng)
-        if arguments is None and "Arguments" not in spec:
-            arguments = st.raw_input if not resource.startswith("arn:aws:states:::") else {}
+        if "Arguments" not in spec:
+            arguments = st.raw_input
         timeout = _jsonata(spec.get("TimeoutSeconds"), states, variables, "TimeoutSeconds", st.rng)
         heartbeat = _jsonata(spec.get("HeartbeatSeconds"), states, variables, "HeartbeatSeconds", st.rng)
     else:
@@ -860,8 +859,6 @@ async def _task(run: Run, st: _State) -> tuple[Any, str | None]:
                 variables=variables,
                 field="HeartbeatSecondsPath",
             )
-    if timeout is None and token is None and not resource.startswith("arn:aws:states:::states:"):
-        timeout = 60 if _is_lambda_function(resource) else None
     frame = st.frame
     lambda_function = _is_lambda_function(resource)
     resource_type, resource_name = _resource_parts(resource)
