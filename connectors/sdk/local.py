@@ -3,12 +3,14 @@
 The local platform registers each with ``runtime.register_lambda(name, handler)``; the compiled
 ASL names ``<resource_prefix>-connector-<id>``, exactly as in AWS. Credentials come from the
 Secrets Manager API (moto locally, via ``AWS_ENDPOINT_URL``), large outputs go to the claim-check
-bucket named by ``WFAIB_CLAIM_CHECK_BUCKET``.
+bucket named by ``WFAIB_CLAIM_CHECK_BUCKET``. Logs and metrics go to stderr, so a command that
+prints JSON on stdout (``wfaib run --json``) stays parseable.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,6 +19,16 @@ from connectors.sdk.registry import all_connectors
 from connectors.sdk.runtime import ConnectorRuntime, RuntimeSettings, make_handler
 
 __all__ = ["connector_lambdas", "function_name"]
+
+
+class _Stderr:
+    """Writes to whatever ``sys.stderr`` is at the time, so later redirection is honoured."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def function_name(resource_prefix: str, connector_id: str) -> str:
@@ -42,14 +54,19 @@ def connector_lambdas(
         >>> "wfaib-local-connector-slack" in handlers
         True
     """
+    from aws_lambda_powertools import Logger
+
     environment = os.environ if env is None else env
-    return {
-        function_name(resource_prefix, connector.id): make_handler(
-            ConnectorRuntime.from_settings(
-                connector,
-                RuntimeSettings.from_env(environment, connector=connector.id),
-                credentials=credentials,
-            )
+    handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+    for connector in all_connectors():
+        name = function_name(resource_prefix, connector.id)
+        logger = Logger(service=name, stream=_Stderr())  # type: ignore[arg-type]
+        runtime = ConnectorRuntime.from_settings(
+            connector,
+            RuntimeSettings.from_env(environment, connector=connector.id),
+            credentials=credentials,
+            logger=logger,
+            metrics_stream=_Stderr(),  # type: ignore[arg-type]
         )
-        for connector in all_connectors()
-    }
+        handlers[name] = make_handler(runtime)
+    return handlers

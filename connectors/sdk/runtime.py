@@ -18,10 +18,12 @@ A poll of a polling trigger uses ``{"trigger": "github.new_issue", "version": 1,
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticSerializationError
@@ -167,6 +169,7 @@ class ConnectorRuntime:
         services: Services | None = None,
         logger: Logger | logging.Logger | None = None,
         metrics: bool = True,
+        metrics_stream: TextIO | None = None,
     ) -> None:
         self.connector = connector
         self.services = services or Services()
@@ -176,6 +179,8 @@ class ConnectorRuntime:
             logger = Logger(service=f"connector-{connector.id}")
         self.logger = _with_redaction(logger, self.services.redactor)
         self.metrics = metrics
+        self.metrics_stream = metrics_stream
+        """Where EMF lines go (stdout by default; Lambda ships stdout and stderr to CloudWatch)."""
 
     @classmethod
     def from_settings(
@@ -185,6 +190,7 @@ class ConnectorRuntime:
         *,
         credentials: CredentialSource | None = None,
         logger: Logger | None = None,
+        metrics_stream: TextIO | None = None,
     ) -> ConnectorRuntime:
         """A runtime wired to Secrets Manager and the claim-check bucket named in ``settings``."""
         services = Services(
@@ -194,7 +200,7 @@ class ConnectorRuntime:
             ),
             tracing=settings.tracing,
         )
-        return cls(connector, services=services, logger=logger)
+        return cls(connector, services=services, logger=logger, metrics_stream=metrics_stream)
 
     def handle(self, event: Mapping[str, Any], context: Any = None) -> Any:
         """The Lambda entry: log keys, run, emit metrics, re-raise SDK errors."""
@@ -224,7 +230,8 @@ class ConnectorRuntime:
         metrics.add_dimension(name="action", value=name)
         metrics.add_metric(name=outcome, unit=MetricUnit.Count, value=1)
         metrics.add_metric(name="ActionDuration", unit=MetricUnit.Milliseconds, value=round(duration_ms, 3))
-        metrics.flush_metrics()
+        line = json.dumps(metrics.serialize_metric_set(), separators=(",", ":"))
+        print(line, file=self.metrics_stream or sys.stdout, flush=True)
 
     def invoke(self, event: Mapping[str, Any]) -> Any:
         """Run the action named in ``event``; return its JSON output (or a claim-check reference)."""

@@ -114,3 +114,23 @@ def test_compiled_shape_runs_locally_with_secrets_claim_check_and_catch(moto_end
             assert cause["errorType"] == "AuthError"
             assert "invalid_auth" in cause["errorMessage"]
             assert "xoxb-bad-secret-value" not in failed["Cause"]
+
+
+def test_local_functions_log_and_emit_metrics_on_stderr_only(capfd: pytest.CaptureFixture[str]) -> None:
+    handler = connector_lambdas("wfaib-local", env={})["wfaib-local-connector-slack"]
+    with pytest.raises(Exception, match="needs a credential"):
+        handler(
+            {
+                "action": "slack.post_message",
+                "version": 1,
+                "params": {"channel": "C1", "text": "x"},
+                "idempotency_key": "e/n",
+            },
+            None,
+        )
+    out, err = capfd.readouterr()
+    assert out == ""
+    metrics = [json.loads(line) for line in err.splitlines() if '"_aws"' in line]
+    assert metrics[-1]["ActionFailed"] == [1.0]
+    assert metrics[-1]["action"] == "slack.post_message"
+    assert '"action failed"' in err
