@@ -145,8 +145,14 @@ class TestWriteResultPath:
 
     def test_non_object_input_cannot_take_a_field(self) -> None:
         with pytest.raises(StatesError) as raised:
-            write_result_path("text", "$.r", 1)
-        assert raised.value.error == "States.Runtime"
+            write_result_path('{"a":1}', "$.partitioned", 1)
+        assert raised.value.error == "States.ResultPathMatchFailure"
+        assert raised.value.cause == 'Unable to apply ReferencePath $.partitioned to input "{\\"a\\":1}"'
+
+    def test_index_past_the_end_cannot_be_written(self) -> None:
+        with pytest.raises(StatesError) as raised:
+            write_result_path({"l": [1]}, "$.l[3]", 1)
+        assert raised.value.error == "States.ResultPathMatchFailure"
 
     def test_indefinite_result_path_is_rejected(self) -> None:
         with pytest.raises(StatesError):
