@@ -6,7 +6,8 @@ The layer is built without Docker: ``PipLocalBundling`` runs pip for the Lambda 
 requirements, so only the first synth after a lock change reaches the package registry.
 
 Tests skip bundling (context ``aws:cdk:bundling-stacks`` = ``[]``): the layer asset is then the
-source folder itself, and the synthesized templates are otherwise identical.
+source folder itself, and the synthesized templates are otherwise identical. A machine without
+access to the package index passes a folder built elsewhere (``-c wfaib:prebuilt-layer=DIR``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cdk.paths import LAMBDA_SOURCE_PACKAGES, REPO_ROOT, RUNTIME_LAYER_DIR
 __all__ = [
     "LAMBDA_ARCHITECTURE",
     "LAMBDA_RUNTIME",
+    "PREBUILT_LAYER_CONTEXT_KEY",
     "PipLocalBundling",
     "RuntimeLayer",
     "lambda_code",
@@ -34,6 +36,9 @@ __all__ = [
 
 LAMBDA_RUNTIME = lambda_.Runtime.PYTHON_3_12
 LAMBDA_ARCHITECTURE = lambda_.Architecture.ARM_64
+# Context key naming an already built layer folder (``python/...``): no pip at all, e.g. on a
+# machine without network access to the package index.
+PREBUILT_LAYER_CONTEXT_KEY = "wfaib:prebuilt-layer"
 _PIP_PLATFORM = "manylinux2014_aarch64"
 _PIP_PYTHON_VERSION = "3.12"
 
@@ -90,21 +95,26 @@ class RuntimeLayer(Construct):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        requirements = RUNTIME_LAYER_DIR / "requirements.txt"
+        prebuilt = self.node.try_get_context(PREBUILT_LAYER_CONTEXT_KEY)
+        code = (
+            lambda_.Code.from_asset(str(prebuilt))
+            if prebuilt
+            else lambda_.Code.from_asset(
+                str(RUNTIME_LAYER_DIR),
+                bundling=BundlingOptions(
+                    # Never pulled: local bundling always succeeds or raises.
+                    image=DockerImage.from_registry("scratch"),
+                    local=PipLocalBundling(RUNTIME_LAYER_DIR / "requirements.txt"),
+                ),
+            )
+        )
         self.layer = lambda_.LayerVersion(
             self,
             "Layer",
             description="WFAIB runtime dependencies, pinned from requirements.lock",
             compatible_runtimes=[LAMBDA_RUNTIME],
             compatible_architectures=[LAMBDA_ARCHITECTURE],
-            code=lambda_.Code.from_asset(
-                str(RUNTIME_LAYER_DIR),
-                bundling=BundlingOptions(
-                    # Never pulled: local bundling always succeeds or raises.
-                    image=DockerImage.from_registry("scratch"),
-                    local=PipLocalBundling(requirements),
-                ),
-            ),
+            code=code,
         )
 
 

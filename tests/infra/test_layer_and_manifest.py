@@ -160,3 +160,24 @@ def test_runtime_packages_never_import_the_cdk_app(package: str) -> None:
                 assert name != "cdk" and not name.startswith(("cdk.", "aws_cdk", "cdk_nag")), (
                     f"{path}: {name}"
                 )
+
+
+def test_a_prebuilt_layer_folder_replaces_pip(tmp_path: Path) -> None:
+    from aws_cdk import App, Stack
+
+    from cdk.constructs.runtime_layer import PREBUILT_LAYER_CONTEXT_KEY, RuntimeLayer
+
+    prebuilt = tmp_path / "layer"
+    (prebuilt / "python" / "marker").mkdir(parents=True)
+    app = App(outdir=str(tmp_path / "out"), context={PREBUILT_LAYER_CONTEXT_KEY: str(prebuilt)})
+    RuntimeLayer(Stack(app, "Layer"), "Runtime")
+    assembly = app.synth()
+    (layer,) = [
+        r
+        for r in assembly.get_stack_by_name("Layer").template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::LayerVersion"
+    ]
+    staged = (
+        Path(assembly.directory) / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
+    )
+    assert (staged / "python" / "marker").is_dir()
