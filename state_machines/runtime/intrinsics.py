@@ -22,6 +22,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -226,13 +227,16 @@ def _java_text(value: Any) -> str:
 
 
 def _java_double(value: float) -> str:
-    if math.isfinite(value) and (abs(value) >= 1e7 or (value != 0 and abs(value) < 1e-3)):
-        mantissa, exponent = f"{value:.16e}".split("e")
-        mantissa = mantissa.rstrip("0")
-        if mantissa.endswith("."):
-            mantissa += "0"
-        return f"{mantissa}E{int(exponent)}"
-    return repr(value)
+    """``Double.toString``: shortest digits, scientific (``1.0E7``) outside ``[1e-3, 1e7)``."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    scale = len(text) - 1 + int(exponent)
+    mantissa = text[0] + "." + (text[1:] or "0")
+    return f"{'-' if sign else ''}{mantissa}E{scale}"
 
 
 def _java_round(value: float) -> int:

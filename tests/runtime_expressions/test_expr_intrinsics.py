@@ -203,3 +203,11 @@ def test_json_equal() -> None:
     assert not json_equal(True, 1)
     assert not json_equal([1], [1, 2])
     assert not json_equal("1", 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.0e7, "1.0E7"), (12345678.9, "1.23456789E7"), (1e-5, "1.0E-5"), (-3e21, "-3.0E21"), (0.001, "0.001")],
+)
+def test_format_renders_doubles_like_java(value: float, text: str) -> None:
+    assert run("States.Format('{}', $.v)", {"v": value}) == text
