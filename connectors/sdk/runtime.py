@@ -111,7 +111,10 @@ class RuntimeSettings(BaseModel):
     def from_env(cls, env: Mapping[str, str], *, connector: str | None = None) -> RuntimeSettings:
         """Read ``WFAIB_CONNECTOR``, ``WFAIB_CLAIM_CHECK_BUCKET``, ``WFAIB_CLAIM_CHECK_THRESHOLD``,
         ``WFAIB_CREDENTIAL_MAX_AGE``; tracing is on inside Lambda with active X-Ray tracing."""
-        values: dict[str, Any] = {"connector": connector or env.get("WFAIB_CONNECTOR", "")}
+        connector = connector or env.get("WFAIB_CONNECTOR", "")
+        if not connector:
+            raise ValueError("WFAIB_CONNECTOR is not set: a connector function runs the connector it names")
+        values: dict[str, Any] = {"connector": connector}
         for key, name in (
             ("claim_check_bucket", "WFAIB_CLAIM_CHECK_BUCKET"),
             ("claim_check_threshold", "WFAIB_CLAIM_CHECK_THRESHOLD"),

@@ -100,3 +100,34 @@ def test_invalid_input_names_the_field_and_sends_nothing(slack: FakeSlack, teste
     with pytest.raises(InvalidInputError, match=r"params\.chanel: Extra inputs"):
         tester.run("post_message", {"chanel": "C00000001", "text": "x"})
     assert slack.requests == []
+
+
+def test_message_posted_webhook_verifies_the_signing_secret() -> None:
+    import json
+    import time
+
+    from connectors.sdk import WebhookRequest
+    from connectors.sdk.encoding import hmac_sha256_hex
+    from connectors.slack.triggers import parse_message_posted, verify_signature
+
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "event": {"type": "message", "channel": "C1", "user": "U1", "text": "hi", "ts": "1.2"},
+        }
+    ).encode()
+    now = time.time()
+    ts = str(int(now))
+    headers = {
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": "v0=" + hmac_sha256_hex("s3cr3t", f"v0:{ts}:".encode() + body),
+    }
+    request = WebhookRequest(headers=headers, body=body)
+    assert verify_signature(request, "s3cr3t", now=now)
+    assert not verify_signature(request, "other", now=now)
+    assert not verify_signature(request, "s3cr3t", now=now + 600)
+    assert parse_message_posted(request) == [json.loads(body)["event"]]
+    edited = json.dumps(
+        {"type": "event_callback", "event": {"type": "message", "subtype": "message_changed"}}
+    )
+    assert parse_message_posted(WebhookRequest(headers=headers, body=edited.encode())) == []

@@ -438,3 +438,18 @@ def test_aws_iam_auth_signs_requests_with_sigv4(aws_env: None) -> None:
     out = ConnectorTester(signed, transport=httpx.MockTransport(echo_auth)).run("whoami", {})
     assert out["authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
     assert "/us-east-1/execute-api/aws4_request" in out["authorization"]
+
+
+def test_settings_require_the_connector_name() -> None:
+    from connectors.sdk.runtime import RuntimeSettings
+
+    with pytest.raises(ValueError, match="WFAIB_CONNECTOR is not set"):
+        RuntimeSettings.from_env({})
+    settings = RuntimeSettings.from_env(
+        {
+            "WFAIB_CONNECTOR": "slack",
+            "WFAIB_CLAIM_CHECK_THRESHOLD": "1000",
+            "AWS_XRAY_DAEMON_ADDRESS": "169.254.79.129:2000",
+        }
+    )
+    assert (settings.claim_check_threshold, settings.tracing) == (1000, True)
