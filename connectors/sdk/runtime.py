@@ -207,6 +207,8 @@ class ConnectorRuntime:
 
     def handle(self, event: Mapping[str, Any], context: Any = None) -> Any:
         """The Lambda entry: log keys, run, emit metrics, re-raise SDK errors."""
+        if not isinstance(event, Mapping):
+            raise InvalidInputError(f"event: must be a JSON object, got {type(event).__name__}")
         name = str(event.get("action") or event.get("trigger") or "?")
         started = time.perf_counter()
         self._append_keys(event, name)

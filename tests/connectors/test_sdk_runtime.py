@@ -126,6 +126,8 @@ def test_declarative_action_maps_path_and_query_and_picks_response_field(tester:
 def test_malformed_event_is_invalid_input(tester: ConnectorTester) -> None:
     with pytest.raises(InvalidInputError, match=r"event\.idempotency_key"):
         tester.runtime.handle({"action": "demo.echo", "version": 1, "params": {}})
+    with pytest.raises(InvalidInputError, match="must be a JSON object"):
+        tester.runtime.handle(["demo.echo"])  # type: ignore[arg-type]
 
 
 class Collect(logging.Handler):
