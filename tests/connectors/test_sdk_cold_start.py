@@ -32,3 +32,24 @@ def test_handler_and_connector_imports_defer_heavy_libraries() -> None:
         f"{report['loaded']}: import them inside the function that needs them (cold start), "
         "or use connectors.sdk.http_common for Retry-After parsing"
     )
+
+
+TRACED = """
+import json
+import httpx
+from aws_xray_sdk.core import patcher
+from connectors.sdk.tracing import instrument_httpx
+instrument_httpx(enabled=True)
+client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json={"ok": True})))
+print(json.dumps({"patched": sorted(patcher._PATCHED_MODULES), "body": client.get("https://api.test/").json()}))
+"""
+
+
+def test_tracing_patches_httpx_for_xray_and_requests_still_work() -> None:
+    env = {**os.environ, "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR", "AWS_XRAY_SDK_ENABLED": "true"}
+    result = subprocess.run(
+        [sys.executable, "-c", TRACED], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "httpx" in report["patched"]
+    assert report["body"] == {"ok": True}
