@@ -343,7 +343,12 @@ class LocalRuntime:
         timer = asyncio.ensure_future(
             self.clock.sleep_until(record.info.start_date + timedelta(seconds=float(seconds)))
         )
-        done, _ = await asyncio.wait([main, timer], return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait([main, timer], return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            main.cancel()
+            timer.cancel()
+            raise
         if main in done:
             timer.cancel()
             return main.result()

@@ -165,3 +165,21 @@ def test_sigkill_while_waiting_for_a_task_token_then_answer_after_restart(tmp_pa
     assert json.loads(info.output or "") == {"answer": "yes"}
     assert _count(tmp_path, "ask") == 1
     assert types.count("TaskSubmitted") == 1 and types[-1] == "ExecutionSucceeded"
+
+
+def test_finished_executions_and_their_history_are_kept_across_restarts(tmp_path: Path) -> None:
+    db = tmp_path / "runtime.sqlite"
+    definition = asl({"Greet": {"Type": "Pass", "Parameters": {"hello.$": "$.name"}, "End": True}})
+    with LocalRuntime(db_path=db, clock=VirtualClock(START, auto_advance=True)) as first:
+        info = first.start_sync_execution(
+            state_machine_arn=MACHINE + "greet",
+            definition=definition,
+            input='{"name": "ann"}',
+            type="STANDARD",
+        )
+        history = first.get_execution_history(info.execution_arn)
+
+    with LocalRuntime(db_path=db, clock=VirtualClock(START, auto_advance=True)) as second:
+        assert second.describe_execution(info.execution_arn) == info
+        assert second.get_execution_history(info.execution_arn) == history
+        assert [i.execution_arn for i in second.list_executions(MACHINE + "greet")] == [info.execution_arn]
