@@ -3,8 +3,8 @@
 * API Gateway (REST) with stage throttling, access logs, X-Ray and a regional WAF web ACL.
   ``/{proxy+}`` goes to the API Lambda behind a Cognito authorizer; the routes in
   ``PUBLIC_ROUTES`` authenticate themselves (HMAC-signed webhooks, approval links, the spec).
-* The API and webhook Lambdas deploy from the repository's packages with the handler paths of
-  ``cdk.manifest.PLATFORM_FUNCTIONS``.
+* The API, webhook and approvals Lambdas deploy from the repository's packages with the handler
+  paths of ``cdk.manifest.PLATFORM_FUNCTIONS``.
 * The Cognito user pool (users sign in to the editor; the editor's app client lives in the web
   stack because its callback URL is the editor's address) and one group per role.
 * The EventBridge Scheduler group for schedule triggers, and the role schedules and event rules
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Aws, CfnOutput, Duration, Stack
+from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
@@ -106,7 +106,7 @@ EXECUTION_ACTIONS = (
 
 
 class ControlPlaneStack(Stack):
-    """API Gateway + WAF, the API and webhook Lambdas, Cognito, and the scheduler group."""
+    """API Gateway + WAF, the API, webhook and approvals Lambdas, Cognito, the scheduler group."""
 
     def __init__(
         self,
@@ -471,6 +471,8 @@ class ControlPlaneStack(Stack):
             rest_api_name=f"{config.prefix}-api",
             description="WFAIB control plane API and webhooks",
             cloud_watch_role=True,
+            # The logging role is an account-wide API Gateway setting shared by every stage.
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
             endpoint_types=[apigw.EndpointType.REGIONAL],
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=cors_origins,
