@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -42,6 +43,8 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN_RE = re.compile(
     r"\.(?P<dot>[^.\[\]]+)|\['(?P<sq>(?:[^'\\]|\\.)*)'\]|\[\"(?P<dq>(?:[^\"\\]|\\.)*)\"\]|\[(?P<idx>-?\d+)\]"
 )
+# Jayway reads ``$.[0]`` and ``$.[?(...)]`` as ``$[0]``; jsonpath-ng does not parse them.
+_DOT_BRACKET_RE = re.compile(r"(?<!\.)\.\[")
 _VARIABLE_RE = re.compile(rf"\$(?P<name>{_NAME})(?P<rest>.*)", re.DOTALL)
 _WILDCARD_NAMES = frozenset({"*"})
 _FUNCTION_RE = re.compile(r"\.(length|keys|first|last|min|max|sum|avg|stddev)\(\)$")
@@ -95,6 +98,7 @@ def _split_root(path: str) -> tuple[str, str]:
 def _definite_tokens(rest: str) -> tuple[str | int, ...] | None:
     """Tokens of a definite path below its root, or ``None`` when the path is indefinite."""
     tokens: list[str | int] = []
+    rest = _DOT_BRACKET_RE.sub("[", rest)
     pos = 0
     while pos < len(rest):
         match = _TOKEN_RE.match(rest, pos)
@@ -150,7 +154,11 @@ def _walk(tokens: tuple[str | int, ...], data: Any) -> Any:
 @lru_cache(maxsize=1024)
 def _compiled(path: str) -> Any:
     try:
-        return _parse_jsonpath(path)
+        # AWS's own samples compare with unquoted words (``[?(@.Lang==es)]``), which Jayway reads
+        # as strings; jsonpath-ng does too but warns that it will stop.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return _parse_jsonpath(_DOT_BRACKET_RE.sub("[", path))
     except Exception as exc:  # jsonpath-ng raises bare Exceptions for syntax errors
         raise StatesError("States.Runtime", f"Invalid path '{path}' : {exc}") from exc
 

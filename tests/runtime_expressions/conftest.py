@@ -12,6 +12,7 @@ REPO_ROOT = Path(__file__).parents[2]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 CASES = SHARED_DATA / "asl-conformance" / "cases"
 JSONATA_SUITE = SHARED_DATA / "jsonata-suite"
+REAL_WORLD = SHARED_DATA / "asl-real-world"
 
 
 def require_data(path: Path) -> Path:

@@ -180,3 +180,13 @@ def test_path_function_on_the_wrong_type() -> None:
     with pytest.raises(StatesError) as raised:
         read_path("$.a.c.sum()", DATA)
     assert raised.value.cause == "Invalid path '$.a.c.sum()' : Function sum() cannot be applied to \"x\""
+
+
+def test_filters_as_aws_samples_write_them() -> None:
+    # Dot before a bracket, unquoted words, and a root path inside the filter all occur in AWS's
+    # published workflow collection.
+    translations = [{"Lang": "es", "Text": "hola"}, {"Lang": "fr", "Text": "salut"}]
+    assert read_path("$[?(@.Lang==es)].Text", translations) == ["hola"]
+    assert read_path("$.[?(@.OU > 0)]", [{"OU": 1}, {"OU": 0}]) == [{"OU": 1}]
+    data = {"me": "w2", "rows": [{"w": "w1", "a": 1}, {"w": "w2", "a": 2}]}
+    assert read_path("$.rows[?(@.w == $.me)].a", data) == [2]
