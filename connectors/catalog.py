@@ -176,7 +176,7 @@ def _trigger_entry(spec: TriggerSpec) -> TriggerEntry:
 
 
 def _connector_entry(connector: Connector) -> ConnectorEntry:
-    credential_model = type(connector.auth).credential_model
+    credential_model = connector.credential_model
     return ConnectorEntry(
         id=connector.id,
         name=connector.name,

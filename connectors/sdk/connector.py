@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from connectors.sdk.auth import AuthSpec, NoAuth
+from connectors.sdk.auth import AuthSpec, Credential, NoAuth
 
 if TYPE_CHECKING:
     import httpx
@@ -239,6 +239,9 @@ class Connector:
     """A connector package: id, name, version, icon, auth, and its actions and triggers.
 
     ``base_url`` is the provider's API root (a credential's ``base_url`` overrides it).
+    ``credential_model`` extends the auth's credential with the connector's own fields (a
+    database's host and port beside ``BasicCredential``'s user and password); it must subclass
+    the auth's model so the SDK can still apply the auth.
     ``idempotency_header`` names the header that carries the idempotency key on requests of
     side-effecting actions (e.g. Stripe's ``Idempotency-Key``), sent automatically.
     ``error_message`` extracts the provider's error text from a JSON error body;
@@ -263,6 +266,7 @@ class Connector:
         *,
         version: str,
         auth: AuthSpec | None = None,
+        credential_model: type[Credential] | None = None,
         base_url: str | None = None,
         icon: str | None = None,
         description: str = "",
@@ -281,6 +285,15 @@ class Connector:
         self.name = name
         self.version = version
         self.auth: AuthSpec = auth or NoAuth()
+        default_model = type(self.auth).credential_model
+        if credential_model is not None and (
+            default_model is None or not issubclass(credential_model, default_model)
+        ):
+            raise TypeError(
+                f"{id}: credential_model must subclass {getattr(default_model, '__name__', 'a credential')} "
+                f"for {self.auth.type} auth"
+            )
+        self.credential_model: type[Credential] | None = credential_model or default_model
         self.base_url = base_url
         self.icon = icon
         self.description = description

@@ -110,7 +110,7 @@ class ActionContext:
         auth = self.connector.auth
         if isinstance(auth, NoAuth):
             return None
-        model = type(auth).credential_model
+        model = self.connector.credential_model
         if self.credential_ref is None or model is None:
             if isinstance(auth, AwsIamAuth):
                 return None

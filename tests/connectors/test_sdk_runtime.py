@@ -455,3 +455,32 @@ def test_settings_require_the_connector_name() -> None:
         }
     )
     assert (settings.claim_check_threshold, settings.tracing) == (1000, True)
+
+
+def test_connector_credential_model_extends_the_auth_credential() -> None:
+    from connectors.sdk import BasicAuth, BasicCredential
+
+    class DatabaseCredential(BasicCredential):
+        host: str
+        port: int = 5432
+
+    db = Connector("dbdemo", "DB demo", version="1", auth=BasicAuth(), credential_model=DatabaseCredential)
+
+    class In(ActionInput):
+        pass
+
+    class Out(ActionOutput):
+        target: str
+
+    @db.action("where")
+    def where(params: In, ctx: ActionContext) -> Out:
+        credential = ctx.credential
+        assert isinstance(credential, DatabaseCredential)
+        return Out(target=f"{credential.username}@{credential.host}:{credential.port}")
+
+    tester = ConnectorTester(db, credential={"username": "app", "password": "pw-123456", "host": "db.local"})
+    assert tester.run("where", {}) == {"target": "app@db.local:5432"}
+    with pytest.raises(Exception, match="host: Field required"):
+        ConnectorTester(db, credential={"username": "app", "password": "pw-123456"}).run("where", {})
+    with pytest.raises(TypeError, match="must subclass BearerCredential"):
+        Connector("bad", "Bad", version="1", auth=BearerAuth(), credential_model=DatabaseCredential)
