@@ -19,11 +19,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from functions.shared import Settings
-from state_machines.compiler import CompiledWorkflow, CompileTarget
 
 __all__ = [
     "Publication",
-    "TenantTarget",
     "decode_json",
     "describe_execution",
     "execution_history",
@@ -36,19 +34,6 @@ __all__ = [
 _MAX_NAME = 80
 
 
-@dataclass(frozen=True, slots=True)
-class TenantTarget(CompileTarget):
-    """A compile target whose state machines (sub-workflows too) are the tenant's own."""
-
-    tenant_id: str = ""
-
-    def state_machine_arn(self, workflow_id: str) -> str:
-        return (
-            f"arn:{self.partition}:states:{self.region}:{self.account_id}:stateMachine:"
-            f"{state_machine_name(self.resource_prefix, self.tenant_id, workflow_id)}"
-        )
-
-
 @dataclass(frozen=True)
 class Publication:
     """Where a published workflow version lives."""
@@ -56,15 +41,6 @@ class Publication:
     state_machine_arn: str
     state_machine_version_arn: str
     alias_arn: str
-
-
-def compile_target(settings: Settings, tenant_id: str) -> TenantTarget:
-    return TenantTarget(
-        region=settings.region,
-        account_id=settings.account_id,
-        resource_prefix=settings.resource_prefix,
-        tenant_id=tenant_id,
-    )
 
 
 def state_machine_name(prefix: str, tenant_id: str, workflow_id: str) -> str:
@@ -77,7 +53,8 @@ def state_machine_name(prefix: str, tenant_id: str, workflow_id: str) -> str:
 
 
 def state_machine_arn(settings: Settings, tenant_id: str, workflow_id: str) -> str:
-    return compile_target(settings, tenant_id).state_machine_arn(workflow_id)
+    name = state_machine_name(settings.resource_prefix, tenant_id, workflow_id)
+    return f"arn:aws:states:{settings.region}:{settings.account_id}:stateMachine:{name}"
 
 
 @cache
@@ -111,8 +88,9 @@ def publish(
     settings: Settings,
     tenant_id: str,
     workflow_id: str,
-    compiled: CompiledWorkflow,
+    asl: str,
     *,
+    execution_type: str,
     version: int,
     environment: str,
 ) -> Publication:
@@ -123,7 +101,7 @@ def publish(
     try:
         published = sfn.update_state_machine(
             stateMachineArn=arn,
-            definition=compiled.asl,
+            definition=asl,
             roleArn=settings.state_machine_role_arn,
             publish=True,
             versionDescription=description,
@@ -133,9 +111,9 @@ def publish(
             raise
         published = sfn.create_state_machine(
             name=arn.rsplit(":", 1)[1],
-            definition=compiled.asl,
+            definition=asl,
             roleArn=settings.state_machine_role_arn,
-            type="EXPRESS" if compiled.execution_type == "EXPRESS" else "STANDARD",
+            type="EXPRESS" if execution_type == "EXPRESS" else "STANDARD",
             publish=True,
             versionDescription=description,
             tags=[

@@ -63,6 +63,11 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -
     before.put(f"/workflows/{workflow_id}", json={**example("hello-world", workflow_id), "name": "Second"})
     before.publish(workflow_id)
     run = before.wait_finished(before.start(workflow_id, {"name": "Kept"})["id"])
+    approval_id = unique("durable-approval")
+    before.create(example("expense-approval", approval_id))
+    before.publish(approval_id)
+    waiting = before.start(approval_id, {"amount": 5, "purpose": "tea"})["id"]
+    before.wait_for_step(waiting, "Task")
     demo_versions = _demo_versions(handle)
 
     # When the platform stops and starts again on the same data directory
@@ -78,6 +83,9 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -
     assert run["id"] in {
         item["id"] for item in after.get("/runs", params={"workflow_id": workflow_id}).json()["items"]
     }
+    # the run that was waiting for an approval is still waiting, and can be cancelled
+    assert after.get(f"/runs/{waiting}").json()["status"] == "RUNNING"
+    assert after.post(f"/runs/{waiting}/cancel").json()["status"] == "ABORTED"
     again = after.wait_finished(after.start(workflow_id, {"name": "Again"})["id"])
     assert again["output"]["message"] == "Hello, Again!"
     # and seeding the demo again changed none of the user's data

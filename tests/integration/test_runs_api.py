@@ -162,3 +162,18 @@ def test_publishing_to_an_environment_moves_only_that_alias(acme: Api) -> None:
 
     assert (environments["dev"]["version"], environments["prod"]["version"]) == (1, 2)
     assert (dev["output"]["message"], prod["output"]["message"]) == ("Hello, Z!", "Hi Z")
+
+
+def test_a_run_stays_readable_after_its_workflow_is_deleted(acme: Api) -> None:
+    workflow_id = unique("gone")
+    acme.create(example("hello-world", workflow_id))
+    acme.publish(workflow_id)
+    run = acme.wait_finished(acme.start(workflow_id, {"name": "Old"})["id"])
+
+    assert acme.delete(f"/workflows/{workflow_id}").status_code == 204
+    kept = acme.get(f"/runs/{run['id']}")
+
+    assert kept.status_code == 200, kept.text
+    assert (kept.json()["status"], kept.json()["output"]) == ("SUCCEEDED", run["output"])
+    assert [step["state"] for step in kept.json()["steps"]] == [step["state"] for step in run["steps"]]
+    assert_envelope(acme.post(f"/runs/{run['id']}/rerun"), 404, "not_found")

@@ -19,7 +19,7 @@ from functions.api import stepfunctions
 from functions.api.auth import Identity
 from functions.api.context import caller, current_settings, json_response
 from functions.api.errors import ConflictError, NotFoundError
-from functions.shared import store
+from functions.shared import ItemNotFoundError, store
 from functions.shared.keys import new_sortable_id
 from functions.shared.store import RunRecord
 from state_machines.timeline import build_timeline
@@ -150,9 +150,8 @@ def get_run(run_id: RunId) -> dict[str, Any]:
     identity = caller("run:read")
     settings = current_settings()
     run, described = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
-    version = store.get_version(identity.tenant_id, run.workflow_id, run.workflow_version)
     history = stepfunctions.execution_history(settings, run.execution_arn)
-    steps = build_timeline(history, version.state_nodes or {})
+    steps = build_timeline(history, _state_nodes(identity.tenant_id, run))
     return {
         **_run_body(run),
         "output": stepfunctions.decode_json(described.get("output")),
@@ -160,6 +159,14 @@ def get_run(run_id: RunId) -> dict[str, Any]:
         "cause": described.get("cause"),
         "steps": [step.to_dict() for step in steps],
     }
+
+
+def _state_nodes(tenant_id: str, run: RunRecord) -> dict[str, list[str]]:
+    """Which nodes each state ran; without the version (its workflow was deleted) steps keep state names."""
+    try:
+        return store.get_version(tenant_id, run.workflow_id, run.workflow_version).state_nodes or {}
+    except ItemNotFoundError:
+        return {}
 
 
 @router.post("/runs/<run_id>/cancel", summary="Cancel a running run", tags=["runs"])

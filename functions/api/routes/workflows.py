@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from functools import cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -17,8 +15,10 @@ from functions.api.context import caller, current_settings, header, json_respons
 from functions.api.errors import BadRequestError, UnprocessableError
 from functions.shared import store
 from functions.shared.store import VersionRecord, WorkflowRecord
-from state_machines.compiler import CompiledWorkflow, CompileError, compile_workflow
-from state_machines.model import NodeCatalog, Problem, Workflow, parse_workflow, validate_workflow
+
+if TYPE_CHECKING:
+    from state_machines.compiler import CompiledWorkflow
+    from state_machines.model import Workflow
 
 __all__ = ["router"]
 
@@ -52,9 +52,18 @@ class VersionSummary(BaseModel):
     published: bool
 
 
+class ProblemOut(BaseModel):
+    """One problem: a stable code, the node and field it is about, and what to do."""
+
+    code: str
+    node: str | None
+    field: str | None
+    message: str
+
+
 class ValidationResult(BaseModel):
     valid: bool
-    problems: list[Problem]
+    problems: list[ProblemOut]
 
 
 class CompileResult(BaseModel):
@@ -80,16 +89,6 @@ class PublishResult(BaseModel):
     state_machine_arn: str
     state_machine_version_arn: str
     alias_arn: str
-
-
-@cache
-def node_catalog() -> NodeCatalog:
-    """Built-in node types plus the connector catalog shipped with the function."""
-    from connectors.catalog import CATALOG_PATH
-
-    if CATALOG_PATH.exists():
-        return NodeCatalog.with_connectors(json.loads(CATALOG_PATH.read_text()))
-    return NodeCatalog.builtin()
 
 
 def _workflow_body(record: WorkflowRecord) -> dict[str, Any]:
@@ -121,7 +120,9 @@ def _expected_version(if_match: str | None) -> int | None:
 
 
 def _parsed(document: dict[str, Any], workflow_id: str | None = None) -> Workflow:
-    """The document as a Workflow; 422 with every problem (node and field) when it is not one."""
+    """The document as a Workflow (its id must be the path's); 422 with every problem when it is not one."""
+    from functions.api.compiling import parsed
+
     if workflow_id is not None:
         if document.get("id", workflow_id) != workflow_id:
             raise UnprocessableError(
@@ -139,14 +140,7 @@ def _parsed(document: dict[str, Any], workflow_id: str | None = None) -> Workflo
                 },
             )
         document = {**document, "id": workflow_id}
-    workflow, problems = parse_workflow(document)
-    if workflow is None:
-        raise UnprocessableError(
-            "invalid_workflow",
-            "The document is not a valid workflow.",
-            {"problems": [problem.model_dump() for problem in problems]},
-        )
-    return workflow
+    return parsed(document)
 
 
 def _stored_document(workflow: Workflow) -> dict[str, Any]:
@@ -273,24 +267,17 @@ def _version_or_latest(tenant_id: str, workflow_id: str, version: int | None) ->
 def validate(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None) -> ValidationResult:
     identity = caller("workflow:read")
     stored = _version_or_latest(identity.tenant_id, workflow_id, version)
-    workflow, problems = parse_workflow(stored.document)
-    if workflow is not None:
-        problems = validate_workflow(workflow, node_catalog())
+    from functions.api.compiling import problems_of
+
+    problems = [ProblemOut(**problem) for problem in problems_of(stored.document)]
     return ValidationResult(valid=not problems, problems=problems)
 
 
 def _compiled(tenant_id: str, stored: VersionRecord) -> CompiledWorkflow:
-    workflow = _parsed(stored.document)
-    try:
-        return compile_workflow(
-            workflow, node_catalog(), stepfunctions.compile_target(current_settings(), tenant_id)
-        )
-    except CompileError as exc:
-        raise UnprocessableError(
-            "invalid_workflow",
-            f"Version {stored.version} of '{stored.workflow_id}' does not compile: {len(exc.problems)} problem(s).",
-            {"problems": [problem.model_dump() for problem in exc.problems]},
-        ) from exc
+    from functions.api.compiling import compile_document
+
+    label = f"Version {stored.version} of '{stored.workflow_id}'"
+    return compile_document(current_settings(), tenant_id, stored.document, label=label)
 
 
 @router.post(
@@ -329,7 +316,8 @@ def publish(
         settings,
         identity.tenant_id,
         workflow_id,
-        compiled,
+        compiled.asl,
+        execution_type=compiled.execution_type,
         version=stored.version,
         environment=request.environment,
     )
