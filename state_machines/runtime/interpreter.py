@@ -265,6 +265,9 @@ class Run:
             entered_id=entered_id,
             rng=self.rng,
         )
+        if kind == "Task":
+            # AWS adds RetryCount to the context of Task states only (Pass states show none).
+            st.context["State"]["RetryCount"] = 0
         body = _BODIES[kind]
         retriers = spec.get("Retry") or []
         attempts = [0] * len(retriers)
@@ -292,6 +295,11 @@ class Run:
             if delay is not None:
                 await self.sleep_until_key(f"{st.key}@retry{st.retry_count}", self.clock.now() + delay)
                 st.retry_count += 1
+                if kind == "Task":
+                    st.context = {
+                        **st.context,
+                        "State": {**st.context["State"], "RetryCount": st.retry_count},
+                    }
                 continue
             if kind == "Map":
                 self.emit(frame, "MapStateFailed")

@@ -128,7 +128,8 @@ class LocalRuntime:
         self._closed = True
 
         async def _cancel_all() -> None:
-            tasks = [r.task for r in self._records.values() if r.task is not None and not r.task.done()]
+            current = asyncio.current_task()
+            tasks = [task for task in asyncio.all_tasks() if task is not current]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -137,6 +138,8 @@ class LocalRuntime:
             asyncio.run_coroutine_threadsafe(_cancel_all(), self._loop).result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._loop.close()
         if self._store is not None:
             self._store.close()
 
@@ -201,6 +204,7 @@ class LocalRuntime:
         state_machine_alias_arn: str | None = None,
     ) -> ExecutionInfo:
         """Run an execution to completion and return its final description (EXPRESS semantics)."""
+        self._refuse_on_loop_thread("start_sync_execution")
         record, created = self._create(
             state_machine_arn=state_machine_arn,
             definition=definition,
@@ -472,9 +476,15 @@ class LocalRuntime:
 
     def wait(self, execution_arn: str, timeout: float | None = None) -> ExecutionInfo:
         """Block until the execution is no longer RUNNING (or ``timeout`` seconds passed)."""
+        self._refuse_on_loop_thread("wait")
         record = self._record(execution_arn)
         record.done.wait(timeout)
         return record.info
+
+    def _refuse_on_loop_thread(self, method: str) -> None:
+        """Blocking calls from the runtime's own thread (e.g. a ServiceCaller) would deadlock it."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError(f"LocalRuntime.{method} cannot block the runtime's own event loop thread")
 
     def _record(self, execution_arn: str) -> _Record:
         with self._lock:

@@ -485,3 +485,30 @@ def test_service_task_without_a_caller_is_a_runtime_error(runtime: LocalRuntime)
     )
 
     assert info.status == "FAILED" and info.error == "States.Runtime"
+
+
+def test_task_context_counts_retries(runtime: LocalRuntime) -> None:
+    seen: list[int] = []
+
+    def record(event: Any, context: Any) -> Any:
+        seen.append(event["retry"])
+        if len(seen) < 3:
+            raise ValueError("again")
+        return seen
+
+    runtime.register_lambda("record", record)
+    definition = asl(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": FN + "record",
+                "Parameters": {"retry.$": "$$.State.RetryCount"},
+                "Retry": [{"ErrorEquals": ["ValueError"], "IntervalSeconds": 1}],
+                "End": True,
+            }
+        }
+    )
+
+    info = run(runtime, definition)
+
+    assert json.loads(info.output) == [0, 1, 2]
