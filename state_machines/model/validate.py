@@ -104,6 +104,22 @@ JSONATA_FUNCTIONS = frozenset(
 STEP_FUNCTIONS_ONLY = frozenset({"states"})
 
 
+_BLOCKS_STRUCTURE = frozenset(
+    {"duplicate_node", "unknown_node_type", "unknown_node_version", "dangling_edge"}
+)
+_BLOCKS_EXPRESSIONS = frozenset(
+    {
+        "no_start",
+        "multiple_starts",
+        "cycle",
+        "loop_body_escapes",
+        "loop_body_entered",
+        "unreachable",
+        "tangled_branches",
+    }
+)
+
+
 class Problem(BaseModel):
     """One validation problem: what is wrong, where, and what to do about it."""
 
@@ -161,12 +177,14 @@ class _Checker:
     def run(self) -> None:
         self.check_nodes()
         self.check_edges()
-        if self.problems:
-            return  # structure checks below assume known types and wired edges
+        if self.has(_BLOCKS_STRUCTURE):
+            return  # the checks below need known node types and edges that connect nodes
         self.check_structure()
-        if self.problems:
-            return
-        self.check_expressions()
+        if not self.has(_BLOCKS_EXPRESSIONS):
+            self.check_expressions()
+
+    def has(self, codes: frozenset[str]) -> bool:
+        return any(problem.code in codes for problem in self.problems)
 
     def check_nodes(self) -> None:
         seen: set[str] = set()
@@ -335,11 +353,11 @@ class _Checker:
             if loop_id in reachable:
                 reachable |= graph.loop_bodies[loop_id]
         for node_id in graph.nodes:
-            if node_id not in reachable and not self.problems:
+            if node_id not in reachable and not self.has(_BLOCKS_EXPRESSIONS):
                 self.add(
                     "unreachable", node_id, None, f"'{node_id}' is not connected to the workflow's flow."
                 )
-        if not self.problems:
+        if not self.has(_BLOCKS_EXPRESSIONS):
             self.check_parallel_regions()
 
     def required_branches(self, node_id: str) -> list[str]:

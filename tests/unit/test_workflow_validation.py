@@ -296,3 +296,23 @@ def test_item_exists_only_inside_loops_and_filters() -> None:
         [{"source": "keep", "target": "bad"}],
     )
     assert problems(wf) == [("invalid_reference", "bad", "params.output")]
+
+
+def test_param_and_structure_and_expression_problems_are_reported_together() -> None:
+    wf = workflow(
+        [
+            {"id": "a", "type": "acme.create_contact", "params": {"email": "{{ $nobody }}", "age": "x"}},
+            {"id": "check", "type": "logic.if", "params": {"condition": "{{ true }}"}},
+        ],
+        [{"source": "a", "target": "check"}, {"source": "check", "target": "a", "branch": "true"}],
+    )
+    assert [p[0] for p in problems(wf)] == ["invalid_param", "missing_branch", "no_start", "cycle"]
+    acyclic = workflow(
+        [
+            {"id": "a", "type": "acme.create_contact", "params": {"email": "{{ $nobody }}", "age": "x"}},
+            {"id": "check", "type": "logic.if", "params": {"condition": "{{ true }}"}},
+            {"id": "done", "type": "logic.stop"},
+        ],
+        [{"source": "a", "target": "check"}, {"source": "check", "target": "done", "branch": "true"}],
+    )
+    assert [p[0] for p in problems(acyclic)] == ["invalid_param", "missing_branch", "unknown_reference"]
