@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from jsonata import Jsonata
+from jsonata.functions import Functions
 from jsonata.jexception import JException
 from jsonata.timebox import Timebox
 from jsonata.utils import Utils
@@ -193,7 +194,24 @@ def _sfn_parse(text: Any = None, *_: Any) -> Any:
     return Utils.NULL_VALUE if value is None else value
 
 
+def _evaluation_millis() -> int:
+    """The evaluation's "now": the caller's clock when given, else the library's timestamp."""
+    now_ms: int | None = getattr(_local, "now_ms", None)
+    return now_ms if now_ms is not None else int(Jsonata.CURRENT.jsonata.timestamp)
+
+
+def _now(picture: Any = None, timezone: Any = None, *_: Any) -> Any:
+    return Functions.datetime_from_millis(_evaluation_millis(), picture, timezone)
+
+
+def _millis(*_: Any) -> Any:
+    return _evaluation_millis()
+
+
 _SFN_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    # $now/$millis are JSONata's own, rebound so that a local runtime's virtual clock drives them.
+    "now": _now,
+    "millis": _millis,
     "partition": _sfn_partition,
     "range": _sfn_range,
     "hash": _sfn_hash,
@@ -343,6 +361,7 @@ def _run(
     data: Any,
     bindings: Mapping[str, Any] | None,
     rng: random.Random | None = None,
+    now_ms: int | None = None,
     *,
     timeout_ms: int | None = _TIMEOUT_MS,
     max_depth: int | None = None,
@@ -367,10 +386,12 @@ def _run(
     # with a cache that may be another expression, so point it at the one we run.
     Jsonata.CURRENT.jsonata = compiled
     _local.rng = rng
+    _local.now_ms = now_ms
     try:
         result = compiled.evaluate(data, bindings)
     finally:
         _local.rng = None
+        _local.now_ms = None
     if result is None:
         return _UNDEFINED
     if isinstance(result, dict | list):
@@ -407,13 +428,15 @@ def evaluate_expression(
     field: str,
     expected: str | None = None,
     rng: random.Random | None = None,
+    now_ms: int | None = None,
 ) -> Any:
     """Evaluate one JSONata expression (the text between ``{%`` and ``%}``).
 
     ``expected`` is the JSON type the field requires (see :data:`JSONATA_TYPES`); a result of
     another type raises AWS's "returned an unexpected result type" error. An undefined result
     raises AWS's "returned nothing (undefined)" error. ``rng`` drives ``$random`` and ``$uuid``
-    (pass a seeded one for reproducible runs).
+    (pass a seeded one for reproducible runs); ``now_ms`` (epoch milliseconds) is what ``$now()``
+    and ``$millis()`` return, so a runtime with a virtual clock stays consistent.
 
     Example:
         >>> evaluate_expression("$states.input.a + 1", states={"input": {"a": 1}}, field="Output")
@@ -425,7 +448,7 @@ def evaluate_expression(
     }
     bindings["states"] = states
     try:
-        result = _run(expression, None, bindings, rng)
+        result = _run(expression, None, bindings, rng, now_ms)
     except StatesError:
         raise
     except JException as exc:
@@ -457,6 +480,7 @@ def evaluate_template(
     field: str,
     expected: str | None = None,
     rng: random.Random | None = None,
+    now_ms: int | None = None,
 ) -> Any:
     """Evaluate every ``{% %}`` string inside ``value`` (e.g. a state's ``Output``/``Arguments``).
 
@@ -473,17 +497,27 @@ def evaluate_template(
         expression = template_expression(value)
         if expression is not None:
             return evaluate_expression(
-                expression, states=states, variables=variables, field=field, expected=expected, rng=rng
+                expression,
+                states=states,
+                variables=variables,
+                field=field,
+                expected=expected,
+                rng=rng,
+                now_ms=now_ms,
             )
         result: Any = value
     elif isinstance(value, dict):
         result = {
-            key: evaluate_template(item, states=states, variables=variables, field=f"{field}/{key}", rng=rng)
+            key: evaluate_template(
+                item, states=states, variables=variables, field=f"{field}/{key}", rng=rng, now_ms=now_ms
+            )
             for key, item in value.items()
         }
     elif isinstance(value, list):
         result = [
-            evaluate_template(item, states=states, variables=variables, field=f"{field}[{pos}]", rng=rng)
+            evaluate_template(
+                item, states=states, variables=variables, field=f"{field}[{pos}]", rng=rng, now_ms=now_ms
+            )
             for pos, item in enumerate(value)
         ]
     else:

@@ -161,6 +161,17 @@ class TestStepFunctionsFunctions:
         assert "valid JSON" in (error_of("$parse('{')").cause or "")
 
 
+class TestClock:
+    def test_now_and_millis_follow_the_callers_clock(self) -> None:
+        assert ev("$now()", now_ms=0) == "1970-01-01T00:00:00.000Z"
+        assert ev("$millis()", now_ms=1234) == 1234
+        assert ev("$fromMillis($millis() + 5000)", now_ms=1000) == "1970-01-01T00:00:06.000Z"
+        assert ev("$now('[Y0001]-[M01]')", now_ms=0) == "1970-01"
+
+    def test_without_a_clock_now_is_the_wall_clock(self) -> None:
+        assert ev("$millis()") > 1_700_000_000_000
+
+
 class TestTemplates:
     def test_walks_objects_and_arrays(self) -> None:
         value = {
