@@ -188,3 +188,27 @@ def test_post_json(api: FakeHttpApi, tester: ConnectorTester) -> None:
     out = tester.run("post_json", {"url": f"{api.url}/echo", "body": [1, 2], "idempotency_header": "X-Idem"})
     assert out["body"]["json"] == [1, 2]
     assert out["body"]["headers"]["x-idem"] == "exec-test/node-test"
+
+
+def test_concurrent_invocations_share_nothing_per_call(api: FakeHttpApi) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tester = ConnectorTester(connector, credential={"token": "tk-concurrent"})
+
+    def call(n: int) -> dict[str, object]:
+        return tester.run(
+            "post_json",
+            {
+                "url": f"{api.url}/echo",
+                "body": {"n": n},
+                "auth": "bearer",
+                "idempotency_header": "Idempotency-Key",
+            },
+            node_id="map",
+            execution_id=f"exec-{n}",
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(call, range(16)))
+    assert [r["body"]["json"] for r in results] == [{"n": n} for n in range(16)]  # type: ignore[index]
+    assert [r["body"]["headers"]["idempotency-key"] for r in results] == [f"exec-{n}/map" for n in range(16)]  # type: ignore[index]
