@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import json
 import random
 from collections.abc import Mapping
@@ -17,6 +19,7 @@ from .core import (
     Frame,
     Scope,
     StateVisit,
+    TaskRequest,
     dumps,
     finish_jsonata,
     finish_jsonpath,
@@ -114,7 +117,9 @@ async def map_state(run: Run, st: StateVisit) -> tuple[Any, str | None]:
     states = {"input": st.raw_input, "context": st.context}
     if st.jsonata:
         effective = st.raw_input
-        if "Items" in spec:
+        if "ItemReader" in spec:
+            items = await _read_items(run, st, spec["ItemReader"], effective, states, variables)
+        elif "Items" in spec:
             items = spec["Items"]
             if isinstance(items, list):
                 items = jsonata_value(items, states, variables, "Items", st.rng)
@@ -138,8 +143,13 @@ async def map_state(run: Run, st: StateVisit) -> tuple[Any, str | None]:
         )
     else:
         effective = input_path(st)
-        items_path = spec.get("ItemsPath", "$")
-        items = read_path(items_path, effective, context=st.context, variables=variables, field="ItemsPath")
+        if "ItemReader" in spec:
+            items = await _read_items(run, st, spec["ItemReader"], effective, states, variables)
+        else:
+            items_path = spec.get("ItemsPath", "$")
+            items = read_path(
+                items_path, effective, context=st.context, variables=variables, field="ItemsPath"
+            )
         if not isinstance(items, list):
             raise StatesError(
                 "States.QueryEvaluationError", f"Map state input must be an array but was: {dumps(items)}"
@@ -242,6 +252,71 @@ async def map_state(run: Run, st: StateVisit) -> tuple[Any, str | None]:
             rng=st.rng,
         )
     return finish_jsonpath(st, result), next_state(spec)
+
+
+async def _read_items(
+    run: Run,
+    st: StateVisit,
+    reader: Mapping[str, Any],
+    effective: Any,
+    states: Mapping[str, Any],
+    variables: Mapping[str, Any],
+) -> Any:
+    """A Distributed Map's ItemReader: read the items from S3 through the service caller.
+
+    ``s3:getObject`` reads a JSON array, JSON Lines or CSV object; ``s3:listObjectsV2`` lists
+    objects. The call is the AWS SDK integration of the same name, so it goes to whatever
+    service caller the runtime has (boto3 at a local endpoint), and is journaled like a task.
+    """
+    resource: str = reader.get("Resource", "")
+    if st.jsonata:
+        arguments = jsonata_value(reader.get("Arguments", {}), states, variables, "ItemReader", st.rng)
+    else:
+        arguments = evaluate_payload(
+            reader.get("Parameters", {}),
+            effective,
+            context=st.context,
+            variables=variables,
+            field="ItemReader",
+            rng=st.rng,
+        )
+    action = resource.rsplit(":", 1)[-1]
+    if not resource.startswith("arn:aws:states:::s3:") or action not in ("getObject", "listObjectsV2"):
+        raise StatesError("States.Runtime", f"The ItemReader resource '{resource}' is not supported.")
+    request = TaskRequest(
+        resource=f"arn:aws:states:::aws-sdk:s3:{action}",
+        arguments=arguments,
+        state_name=st.name,
+        key=f"{st.key}@reader",
+        attempt=st.retry_count,
+        token=None,
+        heartbeat=None,
+    )
+    result = await run.effect(f"{st.key}@reader{st.retry_count}", lambda: run.host.call_task(run, request))
+    config = reader.get("ReaderConfig") or {}
+    if action == "listObjectsV2":
+        items = list(result.get("Contents") or [])
+    else:
+        items = _parse_object(str(result.get("Body", "")), config)
+    max_items = config.get("MaxItems")
+    return items[: int(max_items)] if max_items else items
+
+
+def _parse_object(body: str, config: Mapping[str, Any]) -> list[Any]:
+    input_type = config.get("InputType", "JSON")
+    if input_type == "JSONL":
+        return [json.loads(line) for line in body.splitlines() if line.strip()]
+    if input_type == "CSV":
+        rows = list(csv.reader(io.StringIO(body), delimiter=config.get("CSVDelimiter", ",")))
+        if config.get("CSVHeaderLocation", "FIRST_ROW") == "GIVEN":
+            headers = list(config.get("CSVHeaders") or [])
+        else:
+            headers, rows = (rows[0], rows[1:]) if rows else ([], [])
+        return [dict(zip(headers, row, strict=False)) for row in rows]
+    parsed = json.loads(body)
+    if not isinstance(parsed, list):
+        raise StatesError("States.ItemReaderFailed", "The S3 object does not contain a JSON array.")
+    return parsed
 
 
 def _map_run_arn(run: Run, st: StateVisit) -> str:

@@ -230,3 +230,63 @@ def test_parallel_branch_failure_is_caught_with_the_branch_error(runtime: LocalR
     assert _seconds(info) == 0
     types = event_types(runtime, info.execution_arn)
     assert types[types.index("ParallelStateFailed") + 1] == "ParallelStateExited"
+
+
+class S3Objects:
+    """A stand-in for the boto3 service caller that serves S3 objects from a dict."""
+
+    def __init__(self, objects: dict[str, str]) -> None:
+        self.objects = objects
+
+    async def __call__(self, resource_arn: str, arguments: dict[str, Any], invocation: Any) -> Any:
+        if resource_arn == "arn:aws:states:::aws-sdk:s3:listObjectsV2":
+            return {
+                "Contents": [{"Key": key, "Size": len(body)} for key, body in sorted(self.objects.items())]
+            }
+        assert resource_arn == "arn:aws:states:::aws-sdk:s3:getObject"
+        return {"Body": self.objects[arguments["Key"]]}
+
+
+def _reader_map(reader: dict[str, Any]) -> str:
+    return asl(
+        {
+            "Each": {
+                "Type": "Map",
+                "ItemReader": reader,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Echo",
+                    "States": {"Echo": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        }
+    )
+
+
+def test_distributed_map_reads_csv_jsonl_and_listings_from_s3() -> None:
+    caller = S3Objects({"rows.csv": "id,name\n1,ann\n2,bob\n", "rows.jsonl": '{"a": 1}\n{"a": 2}\n'})
+    csv_map = _reader_map(
+        {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+            "Parameters": {"Bucket": "b", "Key.$": "$.key"},
+        }
+    )
+    jsonl_map = _reader_map(
+        {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSONL", "MaxItems": 1},
+            "Parameters": {"Bucket": "b", "Key": "rows.jsonl"},
+        }
+    )
+    listing = _reader_map({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}})
+
+    with LocalRuntime(service_caller=caller) as rt:
+        rows = run(rt, csv_map, {"key": "rows.csv"})
+        lines = run(rt, jsonl_map, {})
+        keys = run(rt, listing, {})
+
+    assert json.loads(rows.output) == [{"id": "1", "name": "ann"}, {"id": "2", "name": "bob"}]
+    assert json.loads(lines.output) == [{"a": 1}]
+    assert [item["Key"] for item in json.loads(keys.output)] == ["rows.csv", "rows.jsonl"]
