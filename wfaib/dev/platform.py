@@ -132,7 +132,7 @@ class LocalPlatform:
             account_id=self._account_id,
             clock=self._clock,
             aws=aws,
-            lambda_handlers=_local_lambdas(self.settings.resource_prefix),
+            lambda_handlers=_local_lambdas(self.settings.resource_prefix, self.aws_endpoint, self._region),
         )
         self._stack.append(self._sfn.close)
         self._sfn_server = SfnHttpServer(self._sfn, port=0).start()
@@ -204,17 +204,30 @@ class LocalPlatform:
         self.stop()
 
 
-def _local_lambdas(resource_prefix: str) -> dict[str, Callable[[Any, Any], Any]]:
-    """The functions compiled workflows call, registered by the names they have in AWS."""
+def _local_lambdas(
+    resource_prefix: str, aws_endpoint: str, region: str
+) -> dict[str, Callable[[Any, Any], Any]]:
+    """The functions compiled workflows call, registered by the names they have in AWS.
+
+    Connectors read credentials from moto's Secrets Manager, never from an AWS account that
+    happens to be configured on the machine.
+    """
+    from connectors.sdk.credentials import SecretsManagerCredentials
     from connectors.sdk.local import connector_lambdas
     from functions.code_sandbox.handler import handler as code_handler
+
+    secrets_client = boto3.client(  # type: ignore[call-overload]
+        "secretsmanager", endpoint_url=aws_endpoint, region_name=region, **_LOCAL_KEYS
+    )
 
     def approvals(event: Any, context: Any) -> dict[str, str]:
         # Approvals arrive with the approvals API (not yet built): the run waits for its task token.
         return {"status": "pending"}
 
     return {
-        **connector_lambdas(resource_prefix, env={}),
+        **connector_lambdas(
+            resource_prefix, env={}, credentials=SecretsManagerCredentials(client=secrets_client)
+        ),
         f"{resource_prefix}-code-python": code_handler,
         f"{resource_prefix}-approvals": approvals,
     }
