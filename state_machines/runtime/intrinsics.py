@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import math
 import random
@@ -26,6 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from state_machines.runtime._hashes import HASH_ALGORITHMS
 from state_machines.runtime.errors import StatesError
 from state_machines.runtime.jsonpath import compact_json, read_path
 
@@ -37,13 +37,6 @@ _MAX_ARRAY_RANGE = 1000
 _MAX_ENCODE_CHARS = 10_000
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _SYSTEM_RANDOM = random.Random()
-_HASHES: dict[str, Callable[[bytes], Any]] = {
-    "MD5": hashlib.md5,
-    "SHA-1": hashlib.sha1,
-    "SHA-256": hashlib.sha256,
-    "SHA-384": hashlib.sha384,
-    "SHA-512": hashlib.sha512,
-}
 
 
 @dataclass(frozen=True)
@@ -437,9 +430,11 @@ def _hash(ev: _Evaluator, call: _Call) -> str:
     _arity(call, 2)
     data = ev.value(call.args[0])
     algorithm = _string(call, ev.value(call.args[1]), "algorithm")
-    hasher = _HASHES.get(algorithm)
+    hasher = HASH_ALGORITHMS.get(algorithm)
     if hasher is None:
-        raise _error(call, f"the algorithm must be one of {', '.join(_HASHES)}, but was '{algorithm}'")
+        raise _error(
+            call, f"the algorithm must be one of {', '.join(HASH_ALGORITHMS)}, but was '{algorithm}'"
+        )
     text = data if isinstance(data, str) else compact_json(data)
     if len(text) > _MAX_ENCODE_CHARS:
         raise _error(call, f"the input must not be longer than {_MAX_ENCODE_CHARS} characters")

@@ -8,10 +8,14 @@ are Step Functions' additions ``$partition``, ``$range``, ``$hash``, ``$random``
 ``jsonata-python`` expression keeps evaluation state on itself.
 
 Results are turned back into plain JSON values the way AWS serialises them: JSON ``null`` stays
-``None``, an undefined result is an error, JSONata sequences become lists, and integers too large
-for a double's exact range (``1e21`` comes back from the library as an ``int``) become floats.
-A result may share containers with the bound values (``$states.input`` is returned as it is):
-callers treat JSON values as immutable.
+``None``, an undefined result is an error, JSONata sequences become lists, and integers from
+``1e21`` up (the library returns ``1e21`` as an ``int``; JavaScript prints it as a float) become
+floats. A result may share containers with the bound values (``$states.input`` is returned as it
+is): callers treat JSON values as immutable.
+
+Plain ``$name.a.b`` lookups skip the library (they are most of what compiled workflows evaluate),
+a runaway expression times out after 10 s instead of hanging the runtime, and ``$now()`` /
+``$millis()`` follow the caller's clock when one is given.
 
 Errors are ``States.QueryEvaluationError`` with AWS's cause sentence (without the
 "An error occurred while executing the state ..." prefix, which the interpreter adds).
@@ -19,7 +23,6 @@ Errors are ``States.QueryEvaluationError`` with AWS's cause sentence (without th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import re
@@ -36,6 +39,7 @@ from jsonata.jexception import JException
 from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
+from state_machines.runtime._hashes import HASH_ALGORITHMS
 from state_machines.runtime.errors import StatesError
 from state_machines.runtime.jsonpath import compact_json
 
@@ -54,13 +58,6 @@ _BIG_INT = 10**21
 _MAX_RANGE_ITEMS = 1000
 _TIMEOUT_MS = 10_000
 _CACHE_SIZE = 10_000
-_HASHES: dict[str, Callable[[bytes], Any]] = {
-    "MD5": hashlib.md5,
-    "SHA-1": hashlib.sha1,
-    "SHA-256": hashlib.sha256,
-    "SHA-384": hashlib.sha384,
-    "SHA-512": hashlib.sha512,
-}
 JSONATA_TYPES = frozenset({"null", "boolean", "number", "integer", "string", "array", "object"})
 """The values :func:`evaluate_expression` accepts for ``expected``."""
 
@@ -158,9 +155,9 @@ def _sfn_range(start: Any = None, end: Any = None, step: Any = None, *_: Any) ->
 def _sfn_hash(content: Any = None, algorithm: Any = None, *_: Any) -> Any:
     if not isinstance(content, str):
         raise _FunctionError("The first argument of $hash must be a string")
-    hasher = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
+    hasher = HASH_ALGORITHMS.get(algorithm) if isinstance(algorithm, str) else None
     if hasher is None:
-        raise _FunctionError(f"The second argument of $hash must be one of {', '.join(_HASHES)}")
+        raise _FunctionError(f"The second argument of $hash must be one of {', '.join(HASH_ALGORITHMS)}")
     return str(hasher(content.encode()).hexdigest())
 
 
