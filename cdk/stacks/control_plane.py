@@ -56,9 +56,9 @@ ROLES: tuple[str, ...] = ("viewer", "member", "admin", "owner")
 
 # Routes without the Cognito authorizer, and who authenticates them instead.
 PUBLIC_ROUTES: dict[str, str] = {
-    "hooks": "webhook Lambda: HMAC signature of the workflow's webhook secret",
-    "approvals": "API Lambda: single-use approval token carried in the link",
-    "openapi.json": "nothing to protect: the public OpenAPI document",
+    "hooks": "the webhook Lambda checks the HMAC signature made with the workflow's webhook secret",
+    "approvals": "the API Lambda checks the single-use approval token carried in the link",
+    "openapi.json": "it serves only the public OpenAPI document, nothing to protect",
 }
 
 API_STAGE_NAME = "v1"
@@ -529,7 +529,7 @@ class ControlPlaneStack(Stack):
                 acknowledge(
                     method,
                     rule,
-                    f"/{route} is public by design; it is authenticated by the {authenticated_by}.",
+                    f"/{route} is public by design: {authenticated_by}.",
                 )
         acknowledge(
             self.api,
