@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from connectors.http.connector import HTTP, AuthMode, auth_for, check_url, dig
-from connectors.sdk import ActionContext, ActionInput, ActionOutput, ConnectorError
+from connectors.sdk import ActionContext, ActionInput, ActionOutput, InvalidInputError
 from connectors.sdk.http_common import RAISE_FOR_STATUS
 
 __all__ = ["FilePart", "HttpResponse", "Pagination", "RequestInput", "request", "send"]
@@ -93,7 +93,7 @@ def send(params: RequestInput, ctx: ActionContext) -> HttpResponse:
             content["content"] = str(params.body).encode()
         else:
             if params.body is not None and not isinstance(params.body, dict):
-                raise ConnectorError(f"params.body: {params.body_type} bodies must be an object of fields")
+                raise InvalidInputError(f"params.body: {params.body_type} bodies must be an object of fields")
             content["data"] = {key: str(value) for key, value in (params.body or {}).items()}
             if params.body_type == "multipart":
                 content["files"] = [

@@ -171,6 +171,10 @@ def test_invalid_input_and_blocked_urls(tester: ConnectorTester) -> None:
         tester.run("request", {"url": "http://example.test/", "method": "FETCH"})
     with pytest.raises(InvalidInputError, match="http"):
         tester.run("request", {"url": "file:///etc/passwd"})
+    with pytest.raises(InvalidInputError, match="must be an object of fields"):
+        tester.run(
+            "request", {"url": "http://example.test/", "method": "POST", "body_type": "form", "body": [1]}
+        )
     with pytest.raises(InvalidInputError, match="link-local"):
         tester.run("request", {"url": "http://169.254.169.254/latest/meta-data/"})
 
