@@ -221,7 +221,11 @@ class Run:
         name: str | None = program["StartAt"]
         language = program.get("QueryLanguage", language)
         while name is not None:
-            spec = states[name]
+            spec = states.get(name)
+            if not isinstance(spec, dict) or "Type" not in spec:
+                raise FatalFailure(
+                    "States.Runtime", f"The state '{name}' is not defined in the state machine."
+                )
             value, name = await self.run_state(name, spec, value, frame, language)
         return value
 
