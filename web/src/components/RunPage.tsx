@@ -1,0 +1,69 @@
+import { useEffect, useState } from "react";
+import type { RunDetail } from "../api/types";
+import { useApp } from "../context";
+import { href, navigate } from "../route";
+import { isFinished } from "../run/runStatus";
+import { StatusBadge } from "./StatusBadge";
+import { StepDetails } from "./StepDetails";
+
+/** One run: its input, output or error and the step timeline; open it on the canvas to see colours. */
+export function RunPage({ runId }: { runId: string }) {
+  const { api, notify } = useApp();
+  const [run, setRun] = useState<RunDetail | null>(null);
+  useEffect(() => {
+    let live = true;
+    let timer = 0;
+    const load = () =>
+      api.getRun(runId).then(
+        (detail) => {
+          if (!live) return;
+          setRun(detail);
+          if (!isFinished(detail.status)) timer = window.setTimeout(load, 500);
+        },
+        (exc: Error) => notify(exc.message, "error"),
+      );
+    void load();
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [api, runId, notify]);
+  if (!run) return <p className="loading">Loading run {runId}…</p>;
+  const act = async (action: "cancel" | "rerun") => {
+    try {
+      const result = action === "cancel" ? await api.cancelRun(run.id) : await api.rerun(run.id);
+      if (action === "rerun") navigate({ page: "run", id: result.id });
+      else setRun({ ...run, ...result });
+    } catch (exc) {
+      notify((exc as Error).message, "error");
+    }
+  };
+  return (
+    <section className="page" aria-labelledby="run-title">
+      <div className="page-header">
+        <h1 id="run-title">Run {run.id}</h1>
+        <div className="actions">
+          <a className="button" href={href({ page: "editor", id: run.workflow_id, run: run.id })}>Open on the canvas</a>
+          {!isFinished(run.status) && <button type="button" onClick={() => void act("cancel")}>Cancel</button>}
+          <button type="button" onClick={() => void act("rerun")}>Re-run with the same input</button>
+        </div>
+      </div>
+      <p>
+        <StatusBadge status={run.status} /> <a href={href({ page: "editor", id: run.workflow_id, run: null })}>{run.workflow_id}</a> v{run.workflow_version} on {run.environment} · started {new Date(run.started_at).toLocaleString()} by {run.started_by}
+      </p>
+      {run.error && <div className="step-error" role="alert"><strong>{run.error}</strong> {run.cause}</div>}
+      <div className="io">
+        <div>
+          <h2>Input</h2>
+          <pre tabIndex={0}>{JSON.stringify(run.input, null, 2)}</pre>
+        </div>
+        <div>
+          <h2>Output</h2>
+          <pre tabIndex={0}>{run.output === undefined ? "" : JSON.stringify(run.output, null, 2)}</pre>
+        </div>
+      </div>
+      <h2>Steps</h2>
+      {run.steps.map((step, index) => <StepDetails key={`${step.state}-${index}`} step={step} open={false} />)}
+    </section>
+  );
+}
