@@ -58,6 +58,7 @@ _BIG_INT = 10**21
 _MAX_RANGE_ITEMS = 1000
 _TIMEOUT_MS = 10_000
 _CACHE_SIZE = 10_000
+_LOOP_WORDS = ("function", "\u03bb", "$eval")
 JSONATA_TYPES = frozenset({"null", "boolean", "number", "integer", "string", "array", "object"})
 """The values :func:`evaluate_expression` accepts for ``expected``."""
 
@@ -267,7 +268,9 @@ def _compile(
             compiled.register_lambda(name, function)
         guard: _Guard | Timebox
         if max_depth is None:
-            guard = _Guard(compiled.environment, timeout_ms)
+            # Only a user-defined function (or $eval) can loop forever; others need no guard.
+            can_loop = any(word in expression for word in _LOOP_WORDS)
+            guard = _Guard(compiled.environment, timeout_ms if can_loop else None)
         else:
             guard = Timebox(compiled.environment, timeout_ms, max_depth)
         entry = cache[key] = (compiled, guard)
