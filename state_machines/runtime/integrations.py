@@ -114,7 +114,8 @@ class TaskDispatcher:
             region=self._runtime.region,
             account_id=self._runtime.account_id,
         )
-        arguments = request.arguments if isinstance(request.arguments, dict) else {}
+        # A copy: the caller may mutate it, and it can share objects with the (cached) definition.
+        arguments = json.loads(dumps(request.arguments)) if isinstance(request.arguments, dict) else {}
         caller = self._service_caller
 
         async def _call() -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -57,6 +58,12 @@ class _Record:
     task: asyncio.Task[None] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     waiters: list[asyncio.Future[None]] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_definition(text: str) -> Any:
+    """Parse a definition once per text: the interpreter only reads it, so executions share it."""
+    return json.loads(text)
 
 
 def _now_info(info: ExecutionInfo, **changes: Any) -> ExecutionInfo:
@@ -233,7 +240,7 @@ class LocalRuntime:
         alias_arn: str | None = None,
     ) -> tuple[_Record, bool]:
         try:
-            parsed = json.loads(definition)
+            parsed = _parse_definition(definition)
         except ValueError as exc:
             raise InvalidDefinition(f"The definition is not valid JSON: {exc}") from None
         if not isinstance(parsed, dict) or "StartAt" not in parsed or "States" not in parsed:
@@ -299,7 +306,7 @@ class LocalRuntime:
             state_machine_arn=info.state_machine_arn,
             state_machine_name=info.state_machine_arn.rsplit(":", 1)[-1],
             name=info.name,
-            definition=json.loads(record.definition),
+            definition=_parse_definition(record.definition),
             input_value=json.loads(info.input),
             express=info.type == "EXPRESS",
             role_arn=record.role_arn,
