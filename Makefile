@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := tools/asl-validator/node_modules/.installed
 PORT ?= 8080
 DATA_DIR ?= .wfaib
+STAGE ?= dev
 
-.PHONY: dev test lint fmt typecheck unit bench golden synth clean bootstrap
+.PHONY: dev test lint fmt bench golden synth deploy clean bootstrap
 
 bootstrap: $(STAMP) $(NODE_STAMP)
 
@@ -49,5 +50,13 @@ golden: $(STAMP)
 	$(PY) tests/golden/regenerate.py
 	git --no-pager diff --stat -- tests/golden docs/workflow.schema.json
 
+## Synthesize every CDK stack offline, with cdk-nag checks (writes cdk.out/).
+synth: $(STAMP)
+	$(PY) -m cdk.app
+
+## Deploy into the AWS account of your current credentials (STAGE=dev|prod).
+deploy: bootstrap
+	$(VENV)/bin/wfaib deploy --stage $(STAGE)
+
 clean:
-	rm -rf $(VENV) tools/asl-validator/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tools/asl-validator/node_modules tools/cdk-cli/node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -194,51 +194,13 @@ def transition_figures() -> dict[str, Any]:
         assert workflow is not None
         payload = workflow.trigger.sample_input or {}
         result = run_workflow(workflow, payload, workflows_dir=EXAMPLES)
-        naive = _naive_transitions(workflow, payload)
-        actions = sum(1 for step in result.steps if step.attempts)
+        naive = run_workflow(workflow, payload, workflows_dir=EXAMPLES, optimize=False)
         rows[path.stem] = {
             "transitions": len(result.steps),
-            "naive_transitions": naive,
-            "task_steps": actions,
+            "naive_transitions": len(naive.steps),
+            "task_calls": sum(step.attempts for step in result.steps),
         }
     return rows
-
-
-def _naive_transitions(workflow: Workflow, payload: Any) -> int:
-    from wfaib.local_run import _local_lambdas, node_catalog
-
-    compiled = compile_workflow(workflow, node_catalog(), optimize=False)
-    with LocalRuntime(clock=VirtualClock(auto_advance=True)) as runtime:
-        for name, handler in _local_lambdas_for_bench(_local_lambdas).items():
-            runtime.register_lambda(name, handler)
-        runtime.register_lambda("wfaib-local-approvals", lambda event, context: None)
-        for other in EXAMPLES.glob("*.json"):
-            sub, _ = load_workflow_file(other)
-            if sub is not None:
-                runtime.register_state_machine(
-                    f"arn:aws:states:us-east-1:123456789012:stateMachine:wfaib-local-{sub.id}",
-                    compile_workflow(sub, node_catalog(), optimize=False).asl,
-                )
-        info = runtime.start_execution(
-            state_machine_arn=ARN, definition=compiled.asl, input=json.dumps(payload)
-        )
-        deadline = time.monotonic() + 30
-        while info.status == "RUNNING" and time.monotonic() < deadline:
-            pending = [
-                e for e in runtime.get_execution_history(info.execution_arn) if "taskToken" in json.dumps(e)
-            ]
-            for event in pending[-1:]:
-                token = json.loads(event["taskScheduledEventDetails"]["parameters"])["Payload"]["task_token"]
-                runtime.send_task_success(token, json.dumps({"approved": True, "approver": "local"}))
-            info = runtime.wait(info.execution_arn, timeout=0.05)
-        history = runtime.get_execution_history(info.execution_arn)
-    return sum(1 for event in history if event["type"].endswith("StateEntered"))
-
-
-def _local_lambdas_for_bench(factory: Callable[..., dict[str, Any]]) -> dict[str, Any]:
-    from state_machines.compiler import CompileTarget
-
-    return factory(CompileTarget())
 
 
 def run() -> dict[str, Any]:

@@ -94,17 +94,21 @@ def run_workflow(
     workflows_dir: Path | None = None,
     approvals: ApprovalAnswer = "approve",
     timeout_seconds: float = 300,
+    optimize: bool = True,
 ) -> LocalRun:
-    """Compile and run ``workflow`` locally; raise ``CompileError`` if it does not validate."""
+    """Compile and run ``workflow`` locally; raise ``CompileError`` if it does not validate.
+
+    ``optimize=False`` compiles one state per node (the baseline the benchmarks compare against).
+    """
     catalog = node_catalog()
     target = CompileTarget()
-    compiled = compile_workflow(workflow, catalog, target)
+    compiled = compile_workflow(workflow, catalog, target, optimize=optimize)
     local_approvals = _LocalApprovals(approvals)
     with LocalRuntime(clock=VirtualClock(auto_advance=True)) as runtime:
         for name, handler in _local_lambdas(target).items():
             runtime.register_lambda(name, handler)
         runtime.register_lambda(f"{target.resource_prefix}-approvals", local_approvals.handler)
-        for sub_workflow in _sub_workflows(workflow, workflows_dir, catalog, target):
+        for sub_workflow in _sub_workflows(workflow, workflows_dir, catalog, target, optimize):
             runtime.register_state_machine(
                 target.state_machine_arn(sub_workflow[0]), sub_workflow[1].asl, sub_workflow[1].execution_type
             )
@@ -124,7 +128,11 @@ def run_workflow(
 
 
 def _sub_workflows(
-    workflow: Workflow, workflows_dir: Path | None, catalog: NodeCatalog, target: CompileTarget
+    workflow: Workflow,
+    workflows_dir: Path | None,
+    catalog: NodeCatalog,
+    target: CompileTarget,
+    optimize: bool,
 ) -> list[tuple[str, CompiledWorkflow]]:
     """Compile every workflow this one calls (and what those call), found next to it."""
     if workflows_dir is None:
@@ -142,6 +150,6 @@ def _sub_workflows(
             child, problems = load_workflow_file(workflows_dir / f"{child_id}.json")
             if child is None or problems:
                 continue  # the parent's run reports the missing state machine by name
-            found[child_id] = compile_workflow(child, catalog, target)
+            found[child_id] = compile_workflow(child, catalog, target, optimize=optimize)
             queue.append(child)
     return sorted(found.items())
