@@ -449,6 +449,8 @@ class LocalRuntime:
         assert isinstance(clock, VirtualClock)
         if self._blockers:
             return
+        # asyncio has no public "is anything runnable?" query; CPython's loop keeps its ready
+        # callbacks in ``_ready``. While anything is runnable, look again on the next iteration.
         if getattr(self._loop, "_ready", ()):
             self._schedule_idle_check()
             return
@@ -599,6 +601,13 @@ class LocalRuntime:
         self._answer_token(task_token, _beat)
 
     def _answer_token(self, token: str, action: Callable[[PendingToken], None]) -> None:
+        if threading.current_thread() is self._thread:
+            # Called from the loop itself (e.g. by a ServiceCaller): answer at once, no replay wait.
+            pending = self._dispatcher.tokens.get(token)
+            if pending is None or pending.future.done():
+                raise TaskDoesNotExist("Task Does Not Exist: the task token is unknown or already answered.")
+            action(pending)
+            return
         asyncio.run_coroutine_threadsafe(self._answer_token_async(token, action), self._loop).result()
 
     async def _answer_token_async(self, token: str, action: Callable[[PendingToken], None]) -> None:
