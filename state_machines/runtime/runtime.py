@@ -17,6 +17,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -111,6 +112,9 @@ class LocalRuntime:
         for name, handler in (lambda_handlers or {}).items():
             self.register_lambda(name, handler)
         self._loop = asyncio.new_event_loop()
+        # Handlers run in threads; the default pool (CPU count + 4) would cap a wide Map at ~6.
+        self._executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="wfaib-lambda")
+        self._loop.set_default_executor(self._executor)
         self._thread = threading.Thread(target=self._loop.run_forever, name="wfaib-asl-runtime", daemon=True)
         self._thread.start()
         self._closed = False
@@ -147,6 +151,7 @@ class LocalRuntime:
         self._thread.join(timeout=5)
         if not self._thread.is_alive():
             self._loop.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
         if self._store is not None:
             self._store.close()
 
