@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.api.context import authenticated, forget
 from functions.api.errors import ApiError
-from functions.api.routes import connectors, identity, runs, workflows
+from functions.api.routes import connectors, identity, runs, schemas, workflows
 from functions.shared.exceptions import (
     InvalidCursorError,
     ItemNotFoundError,
@@ -50,6 +50,7 @@ app.include_router(workflows.router)
 app.include_router(runs.router)
 app.include_router(connectors.router)
 app.include_router(identity.router)
+app.include_router(schemas.router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 

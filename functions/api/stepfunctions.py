@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -21,26 +20,17 @@ from botocore.exceptions import ClientError
 from functions.shared import Settings
 
 __all__ = [
-    "Publication",
     "decode_json",
     "describe_execution",
     "execution_history",
-    "publish",
+    "point_alias",
+    "publish_version",
     "start_execution",
     "state_machine_arn",
     "stop_execution",
 ]
 
 _MAX_NAME = 80
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Where a published workflow version lives."""
-
-    state_machine_arn: str
-    state_machine_version_arn: str
-    alias_arn: str
 
 
 def state_machine_name(prefix: str, tenant_id: str, workflow_id: str) -> str:
@@ -84,7 +74,7 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def publish(
+def publish_version(
     settings: Settings,
     tenant_id: str,
     workflow_id: str,
@@ -92,9 +82,8 @@ def publish(
     *,
     execution_type: str,
     version: int,
-    environment: str,
-) -> Publication:
-    """Create or update the state machine, publish a version, point the environment's alias at it."""
+) -> tuple[str, str]:
+    """Create or update the workflow's state machine and publish a version: ``(machine ARN, version ARN)``."""
     sfn = client(settings)
     arn = state_machine_arn(settings, tenant_id, workflow_id)
     description = f"{workflow_id} v{version}"
@@ -121,20 +110,22 @@ def publish(
                 {"key": "wfaib:workflow", "value": workflow_id},
             ],
         )
-    version_arn = str(published["stateMachineVersionArn"])
-    alias_arn = f"{arn}:{environment}"
+    return arn, str(published["stateMachineVersionArn"])
+
+
+def point_alias(settings: Settings, machine_arn: str, environment: str, version_arn: str) -> str:
+    """Create or move the environment's alias to ``version_arn``; the alias ARN."""
+    sfn = client(settings)
+    alias_arn = f"{machine_arn}:{environment}"
     routing = [{"stateMachineVersionArn": version_arn, "weight": 100}]
     try:
         sfn.update_state_machine_alias(stateMachineAliasArn=alias_arn, routingConfiguration=routing)
     except ClientError as exc:
         if _error_code(exc) != "ResourceNotFound":
             raise
-        alias_arn = str(
-            sfn.create_state_machine_alias(name=environment, routingConfiguration=routing)[
-                "stateMachineAliasArn"
-            ]
-        )
-    return Publication(state_machine_arn=arn, state_machine_version_arn=version_arn, alias_arn=alias_arn)
+        created = sfn.create_state_machine_alias(name=environment, routingConfiguration=routing)
+        alias_arn = str(created["stateMachineAliasArn"])
+    return alias_arn
 
 
 def start_execution(settings: Settings, alias_arn: str, name: str, input_document: Any) -> str:

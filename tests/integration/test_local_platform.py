@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from integration.helpers import Api, PlatformHandle, example, unique
-from wfaib.dev import DEMO_TENANT
+from wfaib.dev import DEMO_TENANT, Gateway
+from wfaib.dev.platform import PLACEHOLDER
 
 
 def test_the_demo_tenant_has_every_example_published_to_dev(handle: PlatformHandle) -> None:
@@ -23,13 +26,17 @@ def test_the_demo_tenant_has_every_example_published_to_dev(handle: PlatformHand
     }
 
 
-def test_one_port_serves_the_editor_placeholder_and_the_api_docs(handle: PlatformHandle) -> None:
+def test_one_port_serves_the_editor_and_the_api_docs(handle: PlatformHandle) -> None:
+    index = (handle.platform.static_root / "index.html").read_bytes()
     root = httpx.get(handle.platform.url + "/")
+    deep_link = httpx.get(handle.platform.url + "/workflows/hello-world/runs")
+    traversal = httpx.get(handle.platform.url + "/..%2F..%2F..%2Fetc%2Fpasswd")
     docs = httpx.get(handle.platform.api_url + "/docs")
     spec = httpx.get(handle.platform.api_url + "/openapi.json").json()
 
     assert root.status_code == 200 and "text/html" in root.headers["Content-Type"]
-    assert "/api/docs" in root.text and "/api/workflows" in root.text
+    assert root.content == deep_link.content == traversal.content == index
+    assert httpx.post(handle.platform.url + "/").status_code == 405
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     assert spec["openapi"].startswith("3.")
     assert {
@@ -39,11 +46,21 @@ def test_one_port_serves_the_editor_placeholder_and_the_api_docs(handle: Platfor
         "/runs/{run_id}/cancel",
         "/connectors",
     } <= set(spec["paths"])
-    assert (
-        spec["servers"] == [{"url": "/api"}]
-        or "servers" not in spec
-        or spec["servers"][0]["url"] in {"/api", "/"}
-    )
+    assert spec["servers"] == [{"url": "/api"}]
+
+
+def test_without_a_built_editor_the_placeholder_links_the_api(handle: PlatformHandle) -> None:
+    def not_called(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise AssertionError("static files never reach the API")
+
+    gateway = Gateway(not_called, PLACEHOLDER, port=0).start()
+    try:
+        page = httpx.get(gateway.url + "/")
+    finally:
+        gateway.stop()
+
+    assert page.status_code == 200
+    assert 'href="/api/docs"' in page.text and "/api/workflows" in page.text
 
 
 def test_the_connector_catalog_carries_json_schemas(acme: Api) -> None:
@@ -53,6 +70,14 @@ def test_the_connector_catalog_carries_json_schemas(acme: Api) -> None:
     assert "slack" in {connector["id"] for connector in catalog}
     action = slack["actions"][0]
     assert action["input_schema"]["type"] == "object"
+
+
+def test_the_workflow_json_schema_is_published_for_the_editor(acme: Api) -> None:
+    schema = acme.get("/schemas/workflow").json()
+
+    assert schema["additionalProperties"] is False
+    assert {"id", "name", "trigger", "nodes", "edges"} <= set(schema["properties"])
+    assert {"id", "name", "trigger"} <= set(schema["required"])
 
 
 def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -> None:

@@ -177,3 +177,45 @@ def test_a_run_stays_readable_after_its_workflow_is_deleted(acme: Api) -> None:
     assert (kept.json()["status"], kept.json()["output"]) == ("SUCCEEDED", run["output"])
     assert [step["state"] for step in kept.json()["steps"]] == [step["state"] for step in run["steps"]]
     assert_envelope(acme.post(f"/runs/{run['id']}/rerun"), 404, "not_found")
+
+
+def test_promote_copies_an_environment_and_rollback_reuses_the_published_version(acme: Api) -> None:
+    # Given version 1 then version 2 published to dev
+    workflow_id = unique("release")
+    acme.create(example("hello-world", workflow_id))
+    first = acme.publish(workflow_id)
+    changed = example("hello-world", workflow_id)
+    changed["nodes"][0]["params"]["fields"]["greeting"] = "Hey {{ $trigger.name }}"
+    acme.put(f"/workflows/{workflow_id}", json=changed)
+    second = acme.publish(workflow_id)
+
+    # When dev is promoted to staging, then dev is rolled back to version 1
+    promoted = acme.post(f"/workflows/{workflow_id}/promote", json={"from": "dev", "to": "staging"})
+    rolled_back = acme.post(f"/workflows/{workflow_id}/publish", json={"environment": "dev", "version": 1})
+
+    # Then staging runs version 2, dev runs version 1 again on the very same state machine version
+    assert promoted.status_code == 200, promoted.text
+    assert (promoted.json()["version"], promoted.json()["state_machine_version_arn"]) == (
+        2,
+        second["state_machine_version_arn"],
+    )
+    assert rolled_back.json()["state_machine_version_arn"] == first["state_machine_version_arn"]
+    staging = acme.post(
+        f"/workflows/{workflow_id}/runs", json={"input": {"name": "S"}, "environment": "staging"}
+    )
+    dev = acme.wait_finished(acme.start(workflow_id, {"name": "D"})["id"])
+    assert acme.wait_finished(staging.json()["id"])["output"]["message"] == "Hey S"
+    assert (dev["workflow_version"], dev["output"]["message"]) == (1, "Hello, D!")
+    environments = acme.get(f"/workflows/{workflow_id}").json()["environments"]
+    assert {name: env["version"] for name, env in environments.items()} == {"dev": 1, "staging": 2}
+
+
+def test_promoting_from_an_unpublished_environment_says_so(acme: Api) -> None:
+    workflow_id = unique("unpromoted")
+    acme.create(example("hello-world", workflow_id))
+    error = assert_envelope(
+        acme.post(f"/workflows/{workflow_id}/promote", json={"from": "staging", "to": "prod"}),
+        409,
+        "not_published",
+    )
+    assert error["details"]["environment"] == "staging"

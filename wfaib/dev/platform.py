@@ -33,12 +33,12 @@ from state_machines.runtime import Clock
 from wfaib.dev.gateway import API_STAGE, Gateway
 from wfaib.dev.snapshot import TableSnapshot
 
-__all__ = ["DEMO_TENANT", "REPO_ROOT", "LocalPlatform"]
+__all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_TENANT = "demo"
 DEMO_USER = "demo@wfaib.local"
-_PLACEHOLDER = Path(__file__).resolve().parent / "placeholder"
+PLACEHOLDER = Path(__file__).resolve().parent / "placeholder"
 _LOCAL_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _FLUSH_SECONDS = 0.5
 
@@ -66,7 +66,7 @@ class LocalPlatform:
         self._seed_examples = seed_examples
         self.examples_dir = examples_dir or REPO_ROOT / "examples"
         web_dist = REPO_ROOT / "web" / "dist"
-        self.static_root = static_root or (web_dist if (web_dist / "index.html").is_file() else _PLACEHOLDER)
+        self.static_root = static_root or (web_dist if (web_dist / "index.html").is_file() else PLACEHOLDER)
         self._region = region
         self._account_id = account_id
         self._stopping = threading.Event()

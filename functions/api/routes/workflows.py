@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api import stepfunctions
 from functions.api.context import caller, current_settings, header, json_response
-from functions.api.errors import BadRequestError, UnprocessableError
+from functions.api.errors import BadRequestError, ConflictError, UnprocessableError
 from functions.shared import store
 from functions.shared.store import VersionRecord, WorkflowRecord
 
@@ -80,6 +80,13 @@ class PublishRequest(BaseModel):
 
     environment: Environment = "dev"
     version: Annotated[int | None, Field(ge=1, description="Defaults to the latest version.")] = None
+
+
+class PromoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    source: Annotated[Environment, Field(alias="from", description="The environment to copy.")]
+    target: Annotated[Environment, Field(alias="to", description="The environment to move.")]
 
 
 class PublishResult(BaseModel):
@@ -301,7 +308,7 @@ def compile_(workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)
 
 @router.post(
     "/workflows/<workflow_id>/publish",
-    summary="Compile a version, publish it as a state machine version and point the environment's alias at it",
+    summary="Publish a version to an environment: compile it, publish a state machine version, move the alias",
     tags=["workflows"],
 )
 def publish(
@@ -311,37 +318,93 @@ def publish(
     request = request or PublishRequest()
     settings = current_settings()
     stored = _version_or_latest(identity.tenant_id, workflow_id, request.version)
-    compiled = _compiled(identity.tenant_id, stored)
-    publication = stepfunctions.publish(
-        settings,
-        identity.tenant_id,
-        workflow_id,
-        compiled.asl,
-        execution_type=compiled.execution_type,
-        version=stored.version,
-        environment=request.environment,
-    )
-    store.record_publish(
+    machine_arn = stepfunctions.state_machine_arn(settings, identity.tenant_id, workflow_id)
+    version_arn, state_nodes = stored.state_machine_version_arn, stored.state_nodes
+    if version_arn is None or state_nodes is None:
+        # First publication of this version; publishing it again (a rollback) reuses it.
+        compiled = _compiled(identity.tenant_id, stored)
+        machine_arn, version_arn = stepfunctions.publish_version(
+            settings,
+            identity.tenant_id,
+            workflow_id,
+            compiled.asl,
+            execution_type=compiled.execution_type,
+            version=stored.version,
+        )
+        state_nodes = compiled.state_nodes
+    return _point(
         identity.tenant_id,
         workflow_id,
         stored.version,
-        environment=request.environment,
-        state_machine_arn=publication.state_machine_arn,
-        state_machine_version_arn=publication.state_machine_version_arn,
-        state_nodes=compiled.state_nodes,
+        request.environment,
+        machine_arn,
+        version_arn,
+        state_nodes,
+        identity.subject,
+    )
+
+
+@router.post(
+    "/workflows/<workflow_id>/promote",
+    summary="Promote: point an environment at the version another environment runs (no recompilation)",
+    tags=["workflows"],
+)
+def promote(workflow_id: WorkflowId, request: Annotated[PromoteRequest, Body()]) -> PublishResult:
+    identity = caller("workflow:update")
+    workflow = store.get_workflow(identity.tenant_id, workflow_id)
+    source = workflow.environments.get(request.source)
+    if not source:
+        raise ConflictError(
+            "not_published",
+            f"Workflow '{workflow_id}' is not published to {request.source}; nothing to promote.",
+            {"environment": request.source, "published_to": sorted(workflow.environments)},
+        )
+    stored = store.get_version(identity.tenant_id, workflow_id, int(source["version"]))
+    return _point(
+        identity.tenant_id,
+        workflow_id,
+        stored.version,
+        request.target,
+        str(source["state_machine_arn"]),
+        str(source["state_machine_version_arn"]),
+        stored.state_nodes or {},
+        identity.subject,
+    )
+
+
+def _point(
+    tenant_id: str,
+    workflow_id: str,
+    version: int,
+    environment: Environment,
+    machine_arn: str,
+    version_arn: str,
+    state_nodes: dict[str, list[str]],
+    actor: str,
+) -> PublishResult:
+    """Move the environment's alias to a published version, and record it."""
+    alias_arn = stepfunctions.point_alias(current_settings(), machine_arn, environment, version_arn)
+    store.record_publish(
+        tenant_id,
+        workflow_id,
+        version,
+        environment=environment,
+        state_machine_arn=machine_arn,
+        state_machine_version_arn=version_arn,
+        state_nodes=state_nodes,
     )
     store.write_audit(
-        identity.tenant_id,
-        actor=identity.subject,
+        tenant_id,
+        actor=actor,
         action="workflow.publish",
         resource=f"workflow/{workflow_id}",
-        details={"version": stored.version, "environment": request.environment},
+        details={"version": version, "environment": environment},
     )
     return PublishResult(
         workflow_id=workflow_id,
-        version=stored.version,
-        environment=request.environment,
-        state_machine_arn=publication.state_machine_arn,
-        state_machine_version_arn=publication.state_machine_version_arn,
-        alias_arn=publication.alias_arn,
+        version=version,
+        environment=environment,
+        state_machine_arn=machine_arn,
+        state_machine_version_arn=version_arn,
+        alias_arn=alias_arn,
     )
