@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -329,11 +330,11 @@ class Run:
         if exc.error == "States.Runtime":
             return FatalFailure(exc.error, cause)
         if exc.error == "States.QueryEvaluationError":
-            self.emit(
-                st.frame,
-                "EvaluationFailed",
-                {"error": exc.error, "cause": cause, "state": st.name},
-            )
+            details = {"error": exc.error, "cause": cause, "state": st.name}
+            located = _FIELD.search(exc.cause or "")
+            if located is not None:
+                details["location"] = located.group(1)
+            self.emit(st.frame, "EvaluationFailed", details)
         return Failure(exc.error, cause)
 
     def retry_delay(
@@ -396,6 +397,9 @@ class Run:
                 st.frame.scope.assign(assign)
             return output, catcher["Next"]
         return None
+
+
+_FIELD = re.compile(r"specified for the field '([^']+)'")
 
 
 def _details_key(event_type: str) -> str:

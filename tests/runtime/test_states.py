@@ -290,3 +290,25 @@ def test_distributed_map_reads_csv_jsonl_and_listings_from_s3() -> None:
     assert json.loads(rows.output) == [{"id": "1", "name": "ann"}, {"id": "2", "name": "bob"}]
     assert json.loads(lines.output) == [{"a": 1}]
     assert [item["Key"] for item in json.loads(keys.output)] == ["rows.csv", "rows.jsonl"]
+
+
+def test_jsonata_evaluation_errors_record_an_evaluation_failed_event(runtime: LocalRuntime) -> None:
+    definition = json.dumps(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "Shape",
+            "States": {"Shape": {"Type": "Pass", "Output": {"total": "{% $missing %}"}, "End": True}},
+        }
+    )
+
+    info = run(runtime, definition, {})
+
+    assert info.status == "FAILED" and info.error == "States.QueryEvaluationError"
+    assert info.cause.startswith(
+        "An error occurred while executing the state 'Shape' (entered at the event id #2)."
+    )
+    failed = next(
+        e for e in runtime.get_execution_history(info.execution_arn) if e["type"] == "EvaluationFailed"
+    )
+    assert failed["evaluationFailedEventDetails"]["state"] == "Shape"
+    assert failed["evaluationFailedEventDetails"]["location"] == "Output/total"
