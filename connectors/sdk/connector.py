@@ -173,8 +173,10 @@ class HttpRequest:
 
     Path placeholders (``/repos/{owner}/{repo}``) take the fields of the same name; fields named
     in ``query`` or ``headers`` go there; the remaining fields form the body (``json`` or ``form``),
-    or the query string for GET/DELETE/HEAD. ``response_field`` picks a dotted key of the JSON
-    response as the output (``"data"`` or ``"issue.fields"``).
+    or the query string for GET/DELETE/HEAD; with ``body_field`` that one field's value is the
+    whole JSON body. ``response_field`` picks a dotted key of the JSON response as the output
+    (``"data"`` or ``"issue.fields"``); ``wrap_response`` puts the response under a key first
+    (for APIs answering with a bare list: ``wrap_response="items"``).
 
     Example:
         >>> HttpRequest("GET", "/repos/{owner}/{repo}").path_fields
@@ -187,6 +189,8 @@ class HttpRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: Literal["json", "form"] = "json"
     response_field: str | None = None
+    body_field: str | None = None
+    wrap_response: str | None = None
 
     @property
     def path_fields(self) -> tuple[str, ...]:
@@ -202,7 +206,11 @@ class HttpRequest:
         headers = {header: str(data.pop(name)) for header, name in self.headers.items() if name in data}
         query = {name: data.pop(name) for name in self.query if name in data}
         body: dict[str, Any] = {}
-        if self.method in {"GET", "DELETE", "HEAD"}:
+        if self.body_field is not None:
+            if self.body_field in data:
+                body["json"] = data.pop(self.body_field)
+            query.update(data)
+        elif self.method in {"GET", "DELETE", "HEAD"}:
             query.update(data)
         elif data and self.body == "form":
             body["data"] = data
@@ -210,6 +218,8 @@ class HttpRequest:
             body["json"] = data
         response = ctx.http.request(self.method, path, params=query, headers=headers, **body)
         payload: Any = response.json() if response.content else {}
+        if self.wrap_response is not None:
+            payload = {self.wrap_response: payload}
         for key in (self.response_field or "").split("."):
             if key:
                 payload = payload[key]

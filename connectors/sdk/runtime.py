@@ -331,7 +331,7 @@ class ConnectorRuntime:
                     f"{name} returned output that does not fit its model: {problems}"
                 ) from None
         try:
-            return result.model_dump(mode="json", warnings="error")
+            return result.model_dump(mode="json", by_alias=True, warnings="error")
         except PydanticSerializationError:
             # The message quotes the offending value; keep it out of the run's error.
             raise ConnectorError(f"{name} returned output that does not fit its model") from None

@@ -7,10 +7,11 @@ rate limit, server error and invalid input — the shape every connector in the 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-__all__ = ["ScaffoldError", "scaffold_connector"]
+__all__ = ["ScaffoldError", "scaffold_connector", "scaffold_openapi_connector"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _RESERVED = frozenset({"sdk", "catalog", "test", "tests"})
@@ -212,4 +213,58 @@ def scaffold_connector(name: str, root: Path, *, force: bool = False) -> list[Pa
     for path, template in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(**values))
+    return list(files)
+
+
+_OPENAPI_INIT = '''"""{title} connector, generated from openapi.json by ``wfaib connector from-openapi``."""
+
+from pathlib import Path
+
+from connectors.sdk.openapi import load_openapi_connector
+
+__all__ = ["connector"]
+
+connector = load_openapi_connector(Path(__file__).with_name("openapi.json"), connector_id="{name}")
+'''
+
+
+def scaffold_openapi_connector(spec: Path, name: str, root: Path, *, force: bool = False) -> list[Path]:
+    """Write ``connectors/<name>/`` from an OpenAPI 3 document (JSON or YAML): the document and
+    an ``__init__`` that builds the connector from it.
+
+    Example:
+        >>> scaffold_openapi_connector(Path("petstore.yaml"), "petstore", Path("."))  # doctest: +SKIP
+        [PosixPath('connectors/petstore/openapi.json'), PosixPath('connectors/petstore/__init__.py')]
+    """
+    from connectors.sdk.openapi import OpenApiError, connector_from_openapi
+
+    if not _NAME.match(name) or name in _RESERVED:
+        raise ScaffoldError(
+            f"connector name {name!r} must be lower_snake_case (2-41 chars) and not {sorted(_RESERVED)}"
+        )
+    try:
+        text = spec.read_text()
+    except OSError as exc:
+        raise ScaffoldError(f"cannot read {spec}: {exc.strerror}") from None
+    try:
+        if spec.suffix in {".yaml", ".yml"}:
+            import yaml
+
+            document = yaml.safe_load(text)
+        else:
+            document = json.loads(text)
+        connector = connector_from_openapi(document, connector_id=name)
+    except (ValueError, OpenApiError) as exc:
+        raise ScaffoldError(f"{spec}: {exc}") from None
+    package = root / "connectors" / name
+    files = {
+        package / "openapi.json": json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        package / "__init__.py": _OPENAPI_INIT.format(name=name, title=connector.name),
+    }
+    existing = [path for path in files if path.exists()]
+    if existing and not force:
+        raise ScaffoldError(f"{existing[0]} already exists (use --force to overwrite)")
+    package.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        path.write_text(text)
     return list(files)

@@ -72,3 +72,36 @@ def test_scaffolded_connector_imports_and_its_test_passes(
     finally:
         for module in [m for m in sys.modules if m.startswith(f"connectors.{name}")]:
             del sys.modules[module]
+
+
+def test_from_openapi_writes_a_connector_package_that_loads(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fakes.petstore import PETSTORE_OPENAPI
+
+    spec = tmp_path / "petstore.json"
+    spec.write_text(json.dumps(PETSTORE_OPENAPI))
+    name = "openapi_probe"
+    result = CliRunner().invoke(
+        app, ["connector", "from-openapi", str(spec), "--id", name, "--root", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    monkeypatch.setattr(connectors, "__path__", [*connectors.__path__, str(tmp_path / "connectors")])
+    try:
+        package = importlib.import_module(f"connectors.{name}")
+        assert [a.name for a in package.connector.actions] == [
+            "create_pet",
+            "delete_pet",
+            "get_pet",
+            "list_pets",
+        ]
+    finally:
+        for module in [m for m in sys.modules if m.startswith(f"connectors.{name}")]:
+            del sys.modules[module]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"swagger": "2.0"}))
+    refused = CliRunner().invoke(
+        app, ["connector", "from-openapi", str(bad), "--id", "bad_probe", "--root", str(tmp_path)]
+    )
+    assert refused.exit_code == 2
+    assert "OpenAPI 3" in refused.output

@@ -67,3 +67,23 @@ def new_connector(
         f"next: edit connectors/{name}/, run .venv/bin/pytest tests/connectors/test_connector_{name}.py, "
         "then .venv/bin/python -m connectors.catalog --write"
     )
+
+
+@connector_app.command("from-openapi")
+def from_openapi(
+    spec: Annotated[Path, typer.Argument(help="An OpenAPI 3 document (JSON or YAML).", show_default=False)],
+    name: Annotated[str, typer.Option("--id", help="Connector id, lower_snake_case.", show_default=False)],
+    root: Annotated[Path, typer.Option(help="Repository root to write into.")] = Path(),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Generate connectors/ID/ from an OpenAPI document: one action per operation."""
+    from connectors.sdk.scaffold import ScaffoldError, scaffold_openapi_connector
+
+    try:
+        written = scaffold_openapi_connector(spec, name, root, force=force)
+    except ScaffoldError as exc:
+        _err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_INVALID) from None
+    for path in written:
+        _out.print(f"wrote {path}")
+    _out.print("next: test it against a fake of the API, then .venv/bin/python -m connectors.catalog --write")
