@@ -38,7 +38,6 @@ class Settings(BaseSettings):
     )
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
     jwt_issuer: str = "wfaib"
-    page_size: int = Field(default=50, ge=1, le=1000)
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,3 +66,32 @@ def test_wfaib_dev_serves_until_ctrl_c_then_keeps_the_data(tmp_path: Path) -> No
     assert "Stopped" in rest
     assert (tmp_path / "table.sqlite3").is_file()
     assert (tmp_path / "sfn").is_dir()
+
+
+def test_wfaib_dev_on_a_busy_port_says_so_and_exits_2(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from wfaib.cli import main; main()",
+                "dev",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(tmp_path),
+                "--no-examples",
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"Cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

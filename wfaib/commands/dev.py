@@ -30,8 +30,12 @@ def dev(
     from wfaib.dev import LocalPlatform
 
     console = Console()
-    with console.status("Starting the local platform…"):
-        platform = LocalPlatform(data_dir, host=host, port=port, seed_examples=examples).start()
+    try:
+        with console.status("Starting the local platform…"):
+            platform = LocalPlatform(data_dir, host=host, port=port, seed_examples=examples).start()
+    except OSError as exc:
+        Console(stderr=True).print(f"Cannot serve on {host}:{port}: {exc.strerror}. Choose another --port.")
+        raise typer.Exit(2) from exc
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -6,6 +6,7 @@ what input, on which version, and the last status Step Functions reported (refre
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -114,7 +115,9 @@ def _refresh_running(tenant_id: str) -> None:
     while True:
         page = store.list_runs(tenant_id, limit=100, cursor=cursor, status="RUNNING")
         for run in page.items:
-            _refreshed(tenant_id, run)
+            # A run whose execution is gone keeps its last status; reading it says why.
+            with contextlib.suppress(NotFoundError):
+                _refreshed(tenant_id, run)
         cursor = page.next_cursor
         if cursor is None:
             return
