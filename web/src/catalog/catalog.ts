@@ -1,7 +1,7 @@
-// The palette's node types: the built-ins (generated from state_machines/model/node_types.py,
-// kept in sync by tests/e2e/test_builtin_catalog.py) plus every action of the connector catalog.
+// The palette's node types: the built-ins (generated from state_machines/model/node_types.py by
+// tests/e2e/test_builtin_catalog.py, which also fails when the copy drifts) plus every action of the connector catalog.
 import type { Connector, JsonObject, WorkflowNode } from "../api/types";
-import builtins from "./builtin-node-types.json";
+import builtins from "./builtins.json";
 
 export interface NodeTypeInfo {
   type: string;
@@ -29,7 +29,7 @@ interface BuiltinEntry {
 const BUILTIN_CATEGORY: Record<string, string> = { logic: "Logic", data: "Data", code: "Code", aws: "AWS" };
 
 export function builtinNodeTypes(): NodeTypeInfo[] {
-  return (builtins as unknown as BuiltinEntry[]).map((entry) => ({
+  return (builtins.node_types as unknown as BuiltinEntry[]).map((entry) => ({
     type: entry.type,
     kind: entry.kind,
     title: entry.title,
@@ -111,3 +111,6 @@ export function outputHandles(node: WorkflowNode, info: NodeTypeInfo | undefined
 export function hasInput(info: NodeTypeInfo | undefined): boolean {
   return info?.kind !== "error_handler";
 }
+
+/** Names a node id may not take: they already mean something in expressions (`$sum`, `$input`). */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(builtins.reserved_ids);

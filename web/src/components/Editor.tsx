@@ -289,6 +289,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         const started = await api.startRun(workflowId, input);
         setRun({ ...started, steps: [] });
         setSide("run");
+        selectOnly([]);
         window.history.replaceState(null, "", href({ page: "editor", id: workflowId, run: started.id }));
       } catch (exc) {
         notify(`The run did not start: ${(exc as Error).message}`, "error");
@@ -296,7 +297,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         setBusy(null);
       }
     },
-    [api, workflowId, ensureSaved, publishTo, notify],
+    [api, workflowId, ensureSaved, publishTo, notify, selectOnly],
   );
 
   const resolveConflict = useCallback(

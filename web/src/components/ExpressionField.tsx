@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { applySuggestion, findExpressions, previewValue, suggest, tokenAt, type Preview, type Scope, type Suggestion } from "../expressions/expressions";
+import { applySuggestion, findExpressions, previewText, suggest, tokenAt, type Preview, type Scope, type Suggestion } from "../expressions/expressions";
 
 interface ExpressionFieldProps {
   id: string;
@@ -12,6 +12,8 @@ interface ExpressionFieldProps {
   required?: boolean;
   placeholder?: string;
   type?: string;
+  /** The value is JSON whose strings may hold expressions. */
+  json?: boolean;
 }
 
 function formatPreview(preview: Preview): string {
@@ -21,7 +23,7 @@ function formatPreview(preview: Preview): string {
 }
 
 /** A text input that understands `{{ … }}`: autocomplete of names and fields, and a live preview. */
-export function ExpressionField({ id, value, onChange, scope, multiline, describedBy, invalid, required, placeholder, type }: ExpressionFieldProps) {
+export function ExpressionField({ id, value, onChange, scope, multiline, describedBy, invalid, required, placeholder, type, json }: ExpressionFieldProps) {
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const [cursor, setCursor] = useState<number | null>(null);
   const [active, setActive] = useState(0);
@@ -44,13 +46,13 @@ export function ExpressionField({ id, value, onChange, scope, multiline, describ
     }
     let live = true;
     const timer = window.setTimeout(() => {
-      void previewValue(value, scope).then((result) => live && setPreview(result));
+      void previewText(value, scope, Boolean(json)).then((result) => live && setPreview(result));
     }, 150);
     return () => {
       live = false;
       window.clearTimeout(timer);
     };
-  }, [value, scope, hasExpression]);
+  }, [value, scope, hasExpression, json]);
 
   const accept = (suggestion: Suggestion) => {
     const next = applySuggestion(value, cursor ?? value.length, suggestion);

@@ -103,6 +103,7 @@ function SchemaField({ id, field, value, onChange, scope, problems }: SchemaFiel
         onChange={commitText}
         scope={scope}
         multiline={field.kind === "json" || field.kind === "text"}
+        json={field.kind === "json"}
         describedBy={describedBy}
         invalid={allProblems.length > 0}
         required={field.required}

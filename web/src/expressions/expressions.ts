@@ -125,3 +125,39 @@ export function references(text: string): string[] {
   }
   return [...names];
 }
+
+/** Evaluate every string of a JSON value (a transform's `output`, a set's `fields`) as the runtime would. */
+export async function previewJson(value: Json, scope: Scope): Promise<Preview> {
+  if (typeof value === "string") return previewValue(value, scope);
+  if (Array.isArray(value)) {
+    const items: Json[] = [];
+    for (const item of value) {
+      const result = await previewJson(item, scope);
+      if (!result.ok) return result;
+      items.push(result.value ?? null);
+    }
+    return { ok: true, value: items };
+  }
+  if (value && typeof value === "object") {
+    const object: Record<string, Json> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const result = await previewJson(item, scope);
+      if (!result.ok) return result;
+      if (result.value !== undefined) object[key] = result.value;
+    }
+    return { ok: true, value: object };
+  }
+  return { ok: true, value };
+}
+
+/** Preview what a field holds: JSON whose strings may hold expressions, or one string. */
+export function previewText(text: string, scope: Scope, json: boolean): Promise<Preview> {
+  if (json) {
+    try {
+      return previewJson(JSON.parse(text) as Json, scope);
+    } catch {
+      // not JSON (yet): preview it as a string
+    }
+  }
+  return previewValue(text, scope);
+}

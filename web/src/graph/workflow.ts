@@ -1,11 +1,10 @@
 // Pure operations on the workflow document: every canvas action is one of these, so undo/redo,
 // copy/paste and the keyboard shortcuts share the same tested code.
 import type { Json, JsonObject, Position, WorkflowDocument, WorkflowEdge, WorkflowNode } from "../api/types";
-import type { NodeTypeInfo } from "../catalog/catalog";
+import { RESERVED_IDS, type NodeTypeInfo } from "../catalog/catalog";
 import { defaultsFromSchema } from "../schema/schemaForm";
 
 export const TRIGGER_ID = "trigger";
-const RESERVED_IDS = new Set(["trigger", "input", "item", "index", "execution", "states", "count", "sum", "max", "min", "average", "string", "number"]);
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export function edgeId(edge: WorkflowEdge): string {
@@ -24,7 +23,7 @@ export function uniqueNodeId(doc: WorkflowDocument, base: string): string {
   if (!taken.has(stem) && isValidNodeId(stem)) return stem;
   for (let n = 2; ; n++) {
     const candidate = `${stem}_${n}`;
-    if (!taken.has(candidate)) return candidate;
+    if (!taken.has(candidate) && isValidNodeId(candidate)) return candidate;
   }
 }
 

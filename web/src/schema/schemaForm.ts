@@ -115,6 +115,15 @@ export type Parsed = { ok: true; value: Json | undefined } | { ok: false; error:
 /** Turn what the user typed into a param value; empty means "not set". Expressions pass as text. */
 export function parseFieldValue(field: FieldSpec, text: string): Parsed {
   if (text.trim() === "") return { ok: true, value: undefined };
+  if (field.kind === "json") {
+    try {
+      return { ok: true, value: JSON.parse(text) as Json };
+    } catch {
+      // `{{ … }}` on its own is an expression; a bare word is taken as a string, as people type it
+      if (isExpression(text) || /^[^{}[\]"]*$/.test(text)) return { ok: true, value: text };
+      return { ok: false, error: "Not valid JSON (or a {{ … }} expression)." };
+    }
+  }
   if (isExpression(text)) return { ok: true, value: text };
   switch (field.kind) {
     case "integer": {
@@ -127,13 +136,6 @@ export function parseFieldValue(field: FieldSpec, text: string): Parsed {
     }
     case "boolean":
       return text === "true" || text === "false" ? { ok: true, value: text === "true" } : { ok: false, error: "Choose true or false." };
-    case "json":
-      try {
-        return { ok: true, value: JSON.parse(text) as Json };
-      } catch {
-        // a bare word in a JSON field is taken as a string, as people type it
-        return /^[^{}[\]"]*$/.test(text) ? { ok: true, value: text } : { ok: false, error: "Not valid JSON." };
-      }
     default:
       return { ok: true, value: text };
   }

@@ -1,0 +1,118 @@
+"""Browser tests of the editor: the built editor and the local platform in-process, driven in headless Chromium.
+
+One platform and one browser per session (per xdist worker). The editor is built with Vite into a
+temporary folder and served by the platform as its static root, so the tests never write
+``web/dist``. Every test makes its own workflows. Screenshots go to ``test-artifacts/screenshots``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from state_machines.runtime import VirtualClock
+from wfaib.dev import LocalPlatform
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WEB = REPO_ROOT / "web"
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("WFAIB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Editor:
+    """Where the editor is and who signs in to it."""
+
+    url: str
+    api_url: str
+    token: str
+    platform: LocalPlatform
+
+    def open(self, page: Page, route: str = "#/workflows") -> None:
+        """Open the editor signed in as the demo owner (the token arrives in the address, as `wfaib dev` hands it over)."""
+        page.goto(f"{self.url}/#token={self.token}")
+        page.get_by_role("heading", name="Workflows").wait_for()
+        if route != "#/workflows":
+            page.evaluate("route => { window.location.hash = route }", route)
+
+
+def _npm() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is not installed: the editor cannot be built for the browser tests.")
+    return npm
+
+
+@pytest.fixture(scope="session")
+def editor_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The editor built into a temporary folder (npm ci first when web/node_modules is missing)."""
+    npm = _npm()
+    if not (WEB / "node_modules").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
+    out_dir = tmp_path_factory.mktemp("web-dist")
+    subprocess.run(
+        [npm, "exec", "--", "vite", "build", "--outDir", str(out_dir), "--emptyOutDir", "--logLevel", "warn"],
+        cwd=WEB,
+        check=True,
+    )
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def editor(tmp_path_factory: pytest.TempPathFactory, editor_build: Path) -> Iterator[Editor]:
+    platform = LocalPlatform(
+        tmp_path_factory.mktemp("wfaib-data"),
+        port=0,
+        clock=VirtualClock(auto_advance=True),
+        static_root=editor_build,
+    ).start()
+    try:
+        yield Editor(platform.url, platform.api_url, platform.demo_token, platform)
+    finally:
+        platform.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium).")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert not errors, f"The page raised: {errors}"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot for people to look at (test-artifacts/ is git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
