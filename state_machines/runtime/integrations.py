@@ -14,6 +14,7 @@ integration from the resource ARN:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import contextlib
 import json
 import traceback
@@ -259,6 +260,8 @@ def _call_handler(handler: LambdaHandler, event: Any, context: LambdaContext) ->
     """Call a handler as Lambda's Python runtime does; an exception becomes Lambda's error JSON."""
     try:
         result = handler(event, context)
+        if inspect.iscoroutine(result):  # an ``async def`` handler: run it in this worker thread
+            result = asyncio.run(result)
         return json.loads(dumps(result))
     except Exception as exc:
         frames = traceback.extract_tb(exc.__traceback__)

@@ -512,3 +512,14 @@ def test_task_context_counts_retries(runtime: LocalRuntime) -> None:
     info = run(runtime, definition)
 
     assert json.loads(info.output) == [0, 1, 2]
+
+
+def test_async_handlers_are_awaited(runtime: LocalRuntime) -> None:
+    async def lookup(event: Any, context: Any) -> Any:
+        return {"found": event["id"]}
+
+    runtime.register_lambda("lookup", lookup)
+
+    info = run(runtime, asl({"T": {"Type": "Task", "Resource": FN + "lookup", "End": True}}), {"id": 7})
+
+    assert json.loads(info.output) == {"found": 7}
