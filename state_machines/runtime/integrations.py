@@ -14,8 +14,8 @@ integration from the resource ARN:
 from __future__ import annotations
 
 import asyncio
-import inspect
 import contextlib
+import inspect
 import json
 import traceback
 import uuid
