@@ -118,6 +118,7 @@ class LocalRuntime:
         self._thread = threading.Thread(target=self._loop.run_forever, name="wfaib-asl-runtime", daemon=True)
         self._thread.start()
         self._closed = False
+        self._owns_lease = False
         if isinstance(self.clock, VirtualClock) and self.clock.auto_advance:
             self.clock.add_timer_listener(self._schedule_idle_check)
         if self._store is not None:
@@ -153,6 +154,8 @@ class LocalRuntime:
             self._loop.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self._store is not None:
+            if self._owns_lease:
+                self._store.release_lease()
             self._store.close()
 
     # ------------------------------------------------------------------ registration
@@ -700,13 +703,14 @@ class LocalRuntime:
         return record
 
     def _load(self) -> None:
-        """Load persisted executions and resume the ones that were RUNNING."""
+        """Load persisted executions and resume the ones that were RUNNING (if no live process does)."""
         assert self._store is not None
+        self._owns_lease = self._store.acquire_lease()
         resume: list[tuple[_Record, dict[str, Any]]] = []
         for row in self._store.executions():
             record = self._record_from_row(row)
             self._records[record.info.execution_arn] = record
-            if record.info.status == "RUNNING":
+            if record.info.status == "RUNNING" and self._owns_lease:
                 record.events.extend(self._store.events(record.info.execution_arn))
                 resume.append((record, self._store.journal(record.info.execution_arn)))
 

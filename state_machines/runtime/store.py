@@ -9,6 +9,8 @@ recomputed on replay rather than written one by one.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import threading
 from datetime import datetime
@@ -45,6 +47,11 @@ CREATE TABLE IF NOT EXISTS events (
     body TEXT NOT NULL,
     PRIMARY KEY (arn, first_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS journal (
     arn TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -71,6 +78,16 @@ def _batch_from_json(text: str) -> list[dict[str, Any]]:
     return events
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Store:
     """Executions, events and journal entries in one SQLite database (``:memory:`` allowed)."""
 
@@ -84,6 +101,25 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+
+    def acquire_lease(self) -> bool:
+        """Become the process that resumes unfinished executions, unless a live one already is.
+
+        Two runtimes replaying the same execution would run its tasks twice; a second process on
+        the same file (a CLI listing runs while ``wfaib dev`` runs) must only read.
+        """
+        me, host = os.getpid(), socket.gethostname()
+        with self._lock, self._db:
+            row = self._db.execute("SELECT pid, host FROM lease WHERE id = 1").fetchone()
+            if row is not None and row[0] != me and row[1] == host and _alive(row[0]):
+                return False
+            self._db.execute("INSERT OR REPLACE INTO lease (id, pid, host) VALUES (1, ?, ?)", (me, host))
+        return True
+
+    def release_lease(self) -> None:
+        """Give up the lease held by this process."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM lease WHERE id = 1 AND pid = ?", (os.getpid(),))
 
     def close(self) -> None:
         """Close the database."""
