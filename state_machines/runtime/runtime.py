@@ -158,6 +158,14 @@ class LocalRuntime:
                 self._store.release_lease()
             self._store.close()
 
+    @property
+    def resumes_executions(self) -> bool:
+        """Whether this runtime resumed (and will run) its database's unfinished executions.
+
+        ``False`` without a database, or while another live process holds the database's lease.
+        """
+        return self._owns_lease
+
     # ------------------------------------------------------------------ registration
     def register_lambda(self, function_name: str, handler: LambdaHandler) -> None:
         """Serve Lambda tasks for ``function_name`` (also matched as ``name:alias`` or by ARN)."""

@@ -183,3 +183,27 @@ def test_finished_executions_and_their_history_are_kept_across_restarts(tmp_path
         assert second.describe_execution(info.execution_arn) == info
         assert second.get_execution_history(info.execution_arn) == history
         assert [i.execution_arn for i in second.list_executions(MACHINE + "greet")] == [info.execution_arn]
+
+
+def test_a_second_process_on_the_same_database_reads_without_resuming(tmp_path: Path) -> None:
+    child = _run_child(
+        """
+        import time
+        from state_machines.runtime import LocalRuntime
+        rt = LocalRuntime(db_path=WORK / "runtime.sqlite")
+        (WORK / "ready").write_text(str(rt.resumes_executions))
+        time.sleep(120)
+        """,
+        tmp_path,
+    )
+    try:
+        wait_until(lambda: (tmp_path / "ready").exists() and (tmp_path / "ready").read_text(), timeout=30)
+        with LocalRuntime(db_path=tmp_path / "runtime.sqlite") as reader:
+            assert not reader.resumes_executions
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+
+    assert (tmp_path / "ready").read_text() == "True"
+    with LocalRuntime(db_path=tmp_path / "runtime.sqlite") as successor:
+        assert successor.resumes_executions
