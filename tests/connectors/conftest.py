@@ -1,18 +1,8 @@
-"""Fixtures for connector tests: provider fakes and Secrets Manager (moto)."""
+"""Fixtures for connector tests (provider fakes live in ``fakes/``; each test module starts its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fakes import FakeServer
-
-
-@pytest.fixture
-def fake_server() -> Iterator[FakeServer]:
-    """A bare fake provider; tests add routes."""
-    with FakeServer() as server:
-        yield server
 
 
 @pytest.fixture
