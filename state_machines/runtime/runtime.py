@@ -399,6 +399,8 @@ class LocalRuntime:
         )
         if self._store is not None and record.run is not None:
             self._persist_progress(record.run, final=record)
+            # The database has it all now: keep long-lived runtimes' memory flat.
+            record.run, record.events = None, []
         record.done.set()
         for waiter in record.waiters:
             if not waiter.done():

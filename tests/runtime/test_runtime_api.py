@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from state_machines.runtime import (
     ExecutionNotRedrivable,
     InvalidDefinition,
     LocalRuntime,
+    VirtualClock,
 )
 
-from .conftest import MACHINE, asl, event_types, wait_until
+from .conftest import MACHINE, START, asl, event_types, wait_until
 
 PASS_CHAIN = asl(
     {
@@ -146,6 +148,17 @@ def test_execution_timeout_seconds_times_the_execution_out(runtime: LocalRuntime
 def test_redrive_continues_from_the_failed_state_without_rerunning_succeeded_tasks(
     runtime: LocalRuntime,
 ) -> None:
+    _redrive_scenario(runtime)
+
+
+def test_redrive_works_from_the_database(tmp_path: Path) -> None:
+    with LocalRuntime(
+        db_path=tmp_path / "rt.sqlite", clock=VirtualClock(START, auto_advance=True)
+    ) as runtime:
+        _redrive_scenario(runtime)
+
+
+def _redrive_scenario(runtime: LocalRuntime) -> None:
     calls: dict[str, int] = {"first": 0, "second": 0}
     healthy = threading.Event()
 
