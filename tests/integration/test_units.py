@@ -14,6 +14,7 @@ from functions.api.routes.workflows import _expected_version
 from functions.api.stepfunctions import state_machine_name
 from functions.shared import Settings
 from functions.shared.exceptions import InvalidCursorError
+from functions.shared.keys import new_sortable_id
 from functions.shared.store import _decode_cursor
 from wfaib.dev.gateway import proxy_event
 
@@ -93,3 +94,10 @@ def test_the_gateway_builds_an_api_gateway_rest_proxy_event() -> None:
     binary = proxy_event("POST", "/api/x", {}, b"\xff\x00")
     assert binary["isBase64Encoded"] is True
     assert base64.b64decode(binary["body"]) == b"\xff\x00"
+
+
+def test_sortable_ids_increase_strictly_within_a_process() -> None:
+    ids = [new_sortable_id() for _ in range(2000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(len(value) == 26 and value.isalnum() for value in ids)
