@@ -2,7 +2,7 @@
 
 One :class:`Run` is one execution. It is a coroutine on the runtime's event loop; every effect
 that leaves the interpreter (a task call, a timer) goes through :meth:`Run.effect` /
-:meth:`Run.sleep_until`, which record their outcome in a journal keyed by a deterministic path
+:meth:`Run.sleep_until_key`, which record their outcome in a journal keyed by a deterministic path
 (branch + state + visit + attempt). Replaying a run with its journal re-creates the same states
 without calling any completed task again; that is how executions survive a restart.
 
@@ -53,17 +53,6 @@ __all__ = [
 ]
 
 Body = Callable[["Run", StateVisit], Awaitable[tuple[Any, str | None]]]
-
-_TYPE_PREFIX = {
-    "Pass": "Pass",
-    "Task": "Task",
-    "Choice": "Choice",
-    "Wait": "Wait",
-    "Succeed": "Succeed",
-    "Fail": "Fail",
-    "Parallel": "Parallel",
-    "Map": "Map",
-}
 
 
 class Run:
@@ -248,13 +237,12 @@ class Run:
     ) -> tuple[Any, str | None]:
         """Run one state visit with its Retry/Catch; return ``(output, next state or None)``."""
         kind = spec["Type"]
-        prefix = _TYPE_PREFIX.get(kind)
-        if prefix is None:
+        if kind not in _BODIES:
             raise FatalFailure("States.Runtime", f"Unknown state type '{kind}' in state '{name}'.")
         entered = self.clock.now()
         entered_id = self.emit(
             frame,
-            f"{prefix}StateEntered",
+            f"{kind}StateEntered",
             {"name": name, "input": dumps(raw_input), "inputDetails": {"truncated": False}},
         )
         visit = frame.visits.get(name, 0) + 1
@@ -289,7 +277,7 @@ class Run:
                 if kind not in ("Fail",):
                     self.emit(
                         frame,
-                        f"{prefix}StateExited",
+                        f"{kind}StateExited",
                         {"name": name, "output": dumps(output), "outputDetails": {"truncated": False}},
                     )
                 return output, next_state
@@ -316,7 +304,7 @@ class Run:
             output, next_state = caught
             self.emit(
                 frame,
-                f"{prefix}StateExited",
+                f"{kind}StateExited",
                 {"name": name, "output": dumps(output), "outputDetails": {"truncated": False}},
             )
             return output, next_state
