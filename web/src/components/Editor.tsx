@@ -10,7 +10,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Credential, Json, Position, Problem, RunDetail, WorkflowDocument, WorkflowNode, WorkflowRecord } from "../api/types";
 import { hasInput, outputHandles } from "../catalog/catalog";
@@ -225,8 +225,12 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
       setBusy("Saving…");
       try {
         const saved = await api.saveWorkflow(document, etag);
+        // The API stores the document with its defaults filled in: adopt that as the saved state,
+        // unless the user changed something while the save was on its way.
+        const stored = ensurePositions(saved.document);
         setRecord(saved);
-        setSavedDoc(document);
+        setSavedDoc(stored);
+        setHistory((current) => (current && current.present === document ? replace(current, stored) : current));
         notify(`Saved version ${saved.version}.`);
         const found = await api.validate(workflowId).catch(() => null);
         setProblems(found?.problems ?? []);
@@ -256,15 +260,12 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
 
   const ensureSaved = useCallback(async () => (dirty ? save() : record), [dirty, save, record]);
 
-  const publishTo = useCallback(
-    async (environment: string, version?: number) => {
-      const current = await ensureSaved();
-      if (!current) return null;
+  const publishRecord = useCallback(
+    async (environment: string, version: number) => {
       setBusy(`Publishing to ${environment}…`);
       try {
-        const result = await api.publish(workflowId, environment, version ?? current.version);
-        const refreshed = await api.getWorkflow(workflowId);
-        setRecord(refreshed);
+        const result = await api.publish(workflowId, environment, version);
+        setRecord(await api.getWorkflow(workflowId));
         notify(`Published version ${result.version} to ${environment}.`);
         return result;
       } catch (exc) {
@@ -275,7 +276,16 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         setBusy(null);
       }
     },
-    [api, workflowId, ensureSaved, notify],
+    [api, workflowId, notify],
+  );
+
+  /** Publish a version (default: what is in the editor, saved first). */
+  const publishTo = useCallback(
+    async (environment: string, version?: number) => {
+      const current = await ensureSaved();
+      return current ? publishRecord(environment, version ?? current.version) : null;
+    },
+    [ensureSaved, publishRecord],
   );
 
   const startRun = useCallback(
@@ -283,7 +293,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
       setDialog(null);
       const current = await ensureSaved();
       if (!current) return;
-      if (current.environments?.dev?.version !== current.version && !(await publishTo("dev", current.version))) return;
+      if (current.environments?.dev?.version !== current.version && !(await publishRecord("dev", current.version))) return;
       setBusy("Starting the run…");
       try {
         const started = await api.startRun(workflowId, input);
@@ -297,7 +307,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         setBusy(null);
       }
     },
-    [api, workflowId, ensureSaved, publishTo, notify, selectOnly],
+    [api, workflowId, ensureSaved, publishRecord, notify, selectOnly],
   );
 
   const resolveConflict = useCallback(
@@ -305,9 +315,10 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
       if (!conflict) return;
       setDialog(null);
       setRecord(conflict);
-      setHistory((current) => (current ? push(current, resolved) : createHistory(resolved)));
-      if (andSave) await saveDocument(resolved, conflict.etag);
-      else setSavedDoc(conflict.document);
+      const next = ensurePositions(resolved);
+      setHistory((current) => (current ? push(current, next) : createHistory(next)));
+      if (andSave) await saveDocument(next, conflict.etag);
+      else setSavedDoc(next);
       setConflict(null);
     },
     [conflict, saveDocument],
@@ -394,6 +405,9 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
           window.requestAnimationFrame(() => (document.querySelector(`.react-flow__node[data-id="${CSS.escape(next)}"]`) as HTMLElement | null)?.focus());
           return true;
         }
+        case "edit":
+          (document.querySelector(".side-panel input, .side-panel textarea, .side-panel select") as HTMLElement | null)?.focus();
+          return true;
         case "help":
           setDialog("help");
           return true;
@@ -408,18 +422,23 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     [doc, save, deleteSelection, selectedNodes, notify, editWith, selectOnly, flow, dialog],
   );
 
-  const onKeyDown = (event: ReactKeyboardEvent) => {
-    const command = commandFor(event, isTextField(event.target));
-    if (command === null) return;
-    if (command === "escape" && isTextField(event.target)) {
-      (event.target as HTMLElement).blur();
-      return;
-    }
-    if (runCommand(command)) {
-      event.preventDefault();
-      event.stopPropagation();
-    }
-  };
+  // Shortcuts listen on the window, so they work wherever focus is (also on the page body).
+  const runCommandRef = useRef(runCommand);
+  runCommandRef.current = runCommand;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector("dialog[open]")) return;
+      const command = commandFor(event, isTextField(event.target));
+      if (command === null) return;
+      if (command === "escape" && isTextField(event.target)) {
+        (event.target as HTMLElement).blur();
+        return;
+      }
+      if (runCommandRef.current(command)) event.preventDefault();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   // React Flow wiring -----------------------------------------------------------------------------
   const statuses = useMemo(() => nodeStatuses(run?.steps ?? []), [run]);
@@ -615,7 +634,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
 
   const published = Object.entries(record.environments ?? {});
   return (
-    <div className="editor" onKeyDown={onKeyDown}>
+    <div className="editor">
       <div className="toolbar" role="toolbar" aria-label="Workflow">
         <a href={href({ page: "workflows" })} className="back" aria-label="Back to workflows">←</a>
         <h1 className="editor-title">{doc.name}</h1>

@@ -7,6 +7,8 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     const dialog = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     dialog?.showModal();
+    // showModal focuses the first focusable element (the close button); start in the form instead.
+    dialog?.querySelector<HTMLElement>("[data-autofocus], form input, form textarea, form select, form button")?.focus();
     return () => {
       dialog?.close();
       opener?.focus?.();

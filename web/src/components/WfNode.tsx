@@ -25,7 +25,7 @@ function WfNodeView({ id, data, selected }: NodeProps<WfFlowNode>) {
   const classes = ["wf-node", data.isTrigger ? "wf-trigger" : "", data.status ? `status-${data.status}` : "", data.problems.length ? "has-problems" : "", selected ? "selected" : ""];
   const description = [data.title, data.status ? `status ${STATUS_TEXT[data.status]}` : "", data.problems.length ? `${data.problems.length} problem(s): ${data.problems.join(" ")}` : ""].filter(Boolean).join(", ");
   return (
-    <div className={classes.join(" ")} data-testid={`node-${id}`} data-status={data.status ?? ""} title={data.problems.join("\n") || undefined} aria-description={description}>
+    <div className={classes.filter(Boolean).join(" ")} data-testid={`node-${id}`} data-status={data.status ?? ""} title={data.problems.join("\n") || undefined} aria-description={description}>
       {data.hasInput && <Handle type="target" position={Position.Left} id="in" className="handle-in" aria-label={`${data.label} input`} />}
       <div className="wf-node-title">
         <span className="wf-node-label">{data.label}</span>

@@ -21,6 +21,7 @@ export type Command =
   | "nextNode"
   | "previousNode"
   | "help"
+  | "edit"
   | "escape";
 
 export interface KeyInput {
@@ -36,6 +37,7 @@ export const SHORTCUTS: { keys: string; command: Command; label: string }[] = [
   { keys: "Ctrl+Enter", command: "run", label: "Run (saves and publishes to dev first)" },
   { keys: "Ctrl+Shift+P", command: "publish", label: "Publish to an environment" },
   { keys: "/", command: "search", label: "Search the palette (Enter adds the node after the selected one)" },
+  { keys: "E", command: "edit", label: "Edit the selected node (focus its panel)" },
   { keys: "C", command: "connect", label: "Connect the selected node's output to another node" },
   { keys: "N / Shift+N", command: "nextNode", label: "Select the next / previous node" },
   { keys: "Arrow keys", command: "nextNode", label: "Move the selected nodes (when a node has focus)" },
@@ -91,6 +93,8 @@ export function commandFor(event: KeyInput, inField: boolean): Command | null {
       return "layout";
     case "c":
       return "connect";
+    case "e":
+      return "edit";
     case "n":
       return event.shiftKey ? "previousNode" : "nextNode";
     case "?":
