@@ -9,7 +9,7 @@ from pydantic import Field
 from connectors.postgres.connector import POSTGRES, connect
 from connectors.postgres.results import MAX_ROWS, read_rows
 from connectors.postgres.values import bind_value
-from connectors.sdk import ActionContext, ActionInput, ActionOutput
+from connectors.sdk import ActionContext, ActionInput, ActionOutput, InvalidInputError
 
 if TYPE_CHECKING:
     from psycopg import sql
@@ -85,6 +85,8 @@ def _statement(
 def insert_rows(params: InsertRowsInput, ctx: ActionContext) -> InsertRowsOutput:
     """Insert rows (all or none: one transaction), in as few statements as the protocol allows."""
     columns = list(dict.fromkeys(column for row in params.rows for column in row))
+    if not columns:
+        raise InvalidInputError("params.rows: give at least one column")
     per_statement = max(1, _MAX_VALUES_PER_STATEMENT // max(1, len(columns)))
     inserted = 0
     returned: list[dict[str, Any]] = []
