@@ -121,7 +121,7 @@ export async function previewValue(text: string, scope: Scope): Promise<Preview>
 export function references(text: string): string[] {
   const names = new Set<string>();
   for (const segment of findExpressions(text)) {
-    for (const match of segment.body.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()/g)) names.add(match[1]);
+    for (const match of segment.body.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)) names.add(match[1]);
   }
   return [...names];
 }

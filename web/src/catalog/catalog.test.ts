@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { Connector, WorkflowNode } from "../api/types";
+import catalogJson from "../../../connectors/catalog.json";
+import { buildCatalog, hasInput, outputHandles, searchCatalog } from "./catalog";
+
+const catalog = buildCatalog(catalogJson as unknown as Connector[]);
+const handles = (node: WorkflowNode) => outputHandles(node, catalog.get(node.type)).map((h) => `${h.kind}:${h.branch ?? ""}`);
+
+describe("outputHandles", () => {
+  it("shows if branches, loop each/done and switch cases plus default, without a plain output", () => {
+    expect(handles({ id: "a", type: "logic.if" })).toEqual(["branch:true", "branch:false"]);
+    expect(handles({ id: "a", type: "logic.loop" })).toEqual(["branch:each", "branch:done"]);
+    expect(handles({ id: "a", type: "logic.switch", params: { cases: [{ name: "vip", condition: "" }, { name: "eu", condition: "" }] } })).toEqual(["branch:vip", "branch:eu", "branch:default"]);
+  });
+
+  it("gives actions, code and approvals an error output, data steps none, stops no output", () => {
+    const action = [...catalog.values()].find((info) => info.kind === "action")!;
+    expect(handles({ id: "a", type: action.type })).toEqual(["plain:", "error:error"]);
+    expect(handles({ id: "a", type: "code.python" })).toEqual(["plain:", "error:error"]);
+    expect(handles({ id: "a", type: "logic.approval" })).toEqual(["plain:", "branch:rejected", "error:error"]);
+    expect(handles({ id: "a", type: "data.set" })).toEqual(["plain:"]);
+    expect(handles({ id: "a", type: "logic.stop" })).toEqual([]);
+    expect(hasInput(catalog.get("logic.error_handler"))).toBe(false);
+  });
+});
+
+describe("buildCatalog and searchCatalog", () => {
+  it("has built-ins and connector actions with their auth", () => {
+    const slack = [...catalog.values()].filter((info) => info.connector === "slack");
+    expect(slack.length).toBeGreaterThanOrEqual(3);
+    expect(slack[0].auth).not.toBeNull();
+    expect(catalog.get("data.set")?.category).toBe("Data");
+  });
+
+  it("matches every word, best type prefix first", () => {
+    const results = searchCatalog(catalog.values(), "set fields");
+    expect(results[0].type).toBe("data.set");
+    expect(searchCatalog(catalog.values(), "slack").every((info) => `${info.title} ${info.type} ${info.category}`.toLowerCase().includes("slack"))).toBe(true);
+    expect(searchCatalog(catalog.values(), "zzz-nothing")).toEqual([]);
+  });
+});
