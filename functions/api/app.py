@@ -20,9 +20,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.api.context import authenticated, forget
 from functions.api.errors import ApiError
-from functions.api.routes import connectors, identity, runs, schemas, workflows
+from functions.api.routes import connectors, credentials, identity, runs, schemas, workflows
 from functions.shared.exceptions import (
     InvalidCursorError,
+    ItemExistsError,
     ItemNotFoundError,
     StoreError,
     VersionConflictError,
@@ -49,6 +50,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(workflows.router)
 app.include_router(runs.router)
 app.include_router(connectors.router)
+app.include_router(credentials.router)
 app.include_router(identity.router)
 app.include_router(schemas.router)
 app.enable_swagger(path="/docs", **OPENAPI)
@@ -84,6 +86,11 @@ def _api_error(exc: ApiError) -> Response[str]:
 @app.exception_handler(ItemNotFoundError)  # type: ignore[untyped-decorator]
 def _item_not_found(exc: ItemNotFoundError) -> Response[str]:
     return error_response(404, "not_found", str(exc), {"kind": exc.kind, "id": exc.item_id})
+
+
+@app.exception_handler(ItemExistsError)  # type: ignore[untyped-decorator]
+def _item_exists(exc: ItemExistsError) -> Response[str]:
+    return error_response(409, "already_exists", str(exc), {"kind": exc.kind, "id": exc.item_id})
 
 
 @app.exception_handler(VersionConflictError)  # type: ignore[untyped-decorator]
@@ -126,14 +133,14 @@ def _aws_error(exc: ClientError) -> Response[str]:
     code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
     logger.warning("AWS call failed", extra={"aws_error": code})
     return error_response(
-        502, "upstream_error", f"Step Functions refused the call ({code}).", {"aws_error": code}
+        502, "upstream_error", f"An AWS service refused the call ({code}).", {"aws_error": code}
     )
 
 
 @app.exception_handler(BotoCoreError)  # type: ignore[untyped-decorator]
 def _aws_unreachable(exc: BotoCoreError) -> Response[str]:
     logger.exception("AWS unreachable")
-    return error_response(503, "upstream_unavailable", "Step Functions could not be reached; try again.")
+    return error_response(503, "upstream_unavailable", "An AWS service could not be reached; try again.")
 
 
 @app.not_found

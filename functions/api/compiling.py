@@ -32,12 +32,16 @@ class TenantTarget(CompileTarget):
             f"{state_machine_name(self.resource_prefix, self.tenant_id, workflow_id)}"
         )
 
+    def credential_secret_id(self, credential_id: str) -> str:
+        return f"{self.credential_prefix}{self.tenant_id}/{credential_id}"
+
 
 def compile_target(settings: Settings, tenant_id: str) -> TenantTarget:
     return TenantTarget(
         region=settings.region,
         account_id=settings.account_id,
         resource_prefix=settings.resource_prefix,
+        credential_prefix=settings.credential_prefix,
         tenant_id=tenant_id,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["InvalidCursorError", "ItemNotFoundError", "StoreError", "VersionConflictError"]
+__all__ = ["InvalidCursorError", "ItemExistsError", "ItemNotFoundError", "StoreError", "VersionConflictError"]
 
 
 class StoreError(Exception):
@@ -36,3 +36,12 @@ class VersionConflictError(StoreError):
 
 class InvalidCursorError(StoreError):
     """A pagination cursor that is malformed or belongs to another tenant or listing."""
+
+
+class ItemExistsError(StoreError):
+    """An item with the requested id already exists for this tenant."""
+
+    def __init__(self, kind: str, item_id: str) -> None:
+        super().__init__(f"{kind} '{item_id}' already exists.")
+        self.kind = kind
+        self.item_id = item_id

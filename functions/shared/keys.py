@@ -41,6 +41,7 @@ WORKFLOW_PREFIX = "WF#"
 RUN_PREFIX = "RUN#"
 AUDIT_PREFIX = "AUDIT#"
 API_KEY_PREFIX = "APIKEY#"
+CREDENTIAL_PREFIX = "CRED#"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _lock = threading.Lock()
 _last = (0, 0)
@@ -79,7 +80,7 @@ def runs_by_workflow_pk(tenant_id: str, workflow_id: str) -> str:
 
 
 def credential_sk(credential_id: str) -> str:
-    return f"CRED#{credential_id}"
+    return f"{CREDENTIAL_PREFIX}{credential_id}"
 
 
 def audit_sk(entry_id: str) -> str:

@@ -174,6 +174,7 @@ class CredentialItem(Model):
     connector = UnicodeAttribute()
     secret_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
     rotated_at = UTCDateTimeAttribute(null=True)
 
 

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     resource_prefix: str = Field(default="wfaib-local", description="Prefix of functions and state machines.")
     dynamodb_endpoint: str | None = Field(default=None, description="Local DynamoDB (moto); unset in AWS.")
     stepfunctions_endpoint: str | None = Field(default=None, description="Local Step Functions API.")
+    secretsmanager_endpoint: str | None = Field(default=None, description="Local Secrets Manager (moto).")
+    credential_prefix: str = Field(
+        default="wfaib/local/credentials/",
+        description="Secrets are named <prefix><tenant>/<credential>; connector functions may read the prefix.",
+    )
     aws_access_key_id: SecretStr | None = Field(default=None, description="Only for local endpoints.")
     aws_secret_access_key: SecretStr | None = None
     state_machine_role_arn: str = Field(

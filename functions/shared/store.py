@@ -21,12 +21,13 @@ from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
-from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from functions.shared import keys
 from functions.shared.exceptions import (
     InvalidCursorError,
+    ItemExistsError,
     ItemNotFoundError,
     StoreError,
     VersionConflictError,
@@ -34,6 +35,7 @@ from functions.shared.exceptions import (
 from functions.shared.models import (
     ApiKeyItem,
     AuditItem,
+    CredentialItem,
     RunItem,
     TenantItem,
     UserItem,
@@ -45,23 +47,29 @@ from functions.shared.models import (
 __all__ = [
     "ApiKeyRecord",
     "AuditRecord",
+    "CredentialRecord",
     "Page",
     "RunRecord",
     "VersionRecord",
     "WorkflowRecord",
     "create_api_key",
+    "create_credential",
     "create_workflow",
     "delete_api_key",
+    "delete_credential",
     "delete_workflow",
     "get_api_key",
+    "get_credential",
     "get_run",
     "get_version",
     "get_workflow",
     "list_api_keys",
     "list_audit",
+    "list_credentials",
     "list_runs",
     "list_versions",
     "list_workflows",
+    "mark_credential_rotated",
     "put_run",
     "put_tenant",
     "put_user",
@@ -141,6 +149,18 @@ class ApiKeyRecord(_Record):
     secret_sha256: str
     created_by: str
     created_at: datetime
+
+
+class CredentialRecord(_Record):
+    """A credential's metadata; its value is only in Secrets Manager and never read back."""
+
+    id: str
+    name: str
+    connector: str
+    secret_id: str
+    created_at: datetime
+    created_by: str
+    rotated_at: datetime | None = None
 
 
 class AuditRecord(_Record):
@@ -624,6 +644,80 @@ def _decode_cursor_any(tenant_id: str, cursor: str | None, *, by_workflow: bool)
         if not str(index_pk).startswith(keys.tenant_pk(tenant_id) + "#"):
             raise InvalidCursorError("The cursor is not one this API returned.")
     return start
+
+
+# Credentials -------------------------------------------------------------------------------------
+
+
+def _credential_record(item: CredentialItem) -> CredentialRecord:
+    return CredentialRecord(
+        id=item.sk.removeprefix(keys.CREDENTIAL_PREFIX),
+        name=item.name,
+        connector=item.connector,
+        secret_id=item.secret_id,
+        created_at=item.created_at,
+        created_by=item.created_by,
+        rotated_at=item.rotated_at,
+    )
+
+
+def create_credential(
+    tenant_id: str, credential_id: str, *, name: str, connector: str, secret_id: str, actor: str
+) -> CredentialRecord:
+    """Claim a credential id (the secret is written next); ``ItemExistsError`` if it is taken."""
+    item = CredentialItem(
+        keys.tenant_pk(tenant_id),
+        keys.credential_sk(credential_id),
+        name=name,
+        connector=connector,
+        secret_id=secret_id,
+        created_at=_now(),
+        created_by=actor,
+    )
+    try:
+        item.save(condition=CredentialItem.sk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ItemExistsError("Credential", credential_id) from exc
+        raise StoreError(f"Could not save credential {credential_id}: {exc.msg}") from exc
+    return _credential_record(item)
+
+
+def get_credential(tenant_id: str, credential_id: str) -> CredentialRecord:
+    """One credential's metadata, or ``ItemNotFoundError``."""
+    try:
+        item = CredentialItem.get(keys.tenant_pk(tenant_id), keys.credential_sk(credential_id))
+    except DoesNotExist as exc:
+        raise ItemNotFoundError("Credential", credential_id) from exc
+    except PynamoDBException as exc:
+        raise StoreError(f"Could not read credential {credential_id}: {exc.msg}") from exc
+    return _credential_record(item)
+
+
+def list_credentials(tenant_id: str) -> list[CredentialRecord]:
+    """Every credential of the tenant (metadata only)."""
+    with _wrapped("list credentials"):
+        return [
+            _credential_record(item)
+            for item in CredentialItem.query(
+                keys.tenant_pk(tenant_id), CredentialItem.sk.startswith(keys.CREDENTIAL_PREFIX)
+            )
+        ]
+
+
+def mark_credential_rotated(tenant_id: str, credential_id: str) -> CredentialRecord:
+    """Record that the value was replaced."""
+    with _wrapped(f"update credential {credential_id}"):
+        CredentialItem(keys.tenant_pk(tenant_id), keys.credential_sk(credential_id)).update(
+            actions=[CredentialItem.rotated_at.set(_now())], condition=CredentialItem.sk.exists()
+        )
+    return get_credential(tenant_id, credential_id)
+
+
+def delete_credential(tenant_id: str, credential_id: str) -> None:
+    """Forget a credential's metadata."""
+    with _wrapped(f"delete credential {credential_id}"):
+        CredentialItem(keys.tenant_pk(tenant_id), keys.credential_sk(credential_id)).delete()
 
 
 # Audit -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from integration.helpers import Api, PlatformHandle
+from integration.helpers import Api, FakeSlack, PlatformHandle
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +31,11 @@ def acme(handle: PlatformHandle) -> Api:
 def globex(handle: PlatformHandle) -> Api:
     """An owner of tenant ``globex``."""
     return handle.client("globex")
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack API on loopback."""
+    fake = FakeSlack()
+    yield fake
+    fake.close()

@@ -119,3 +119,58 @@ def assert_envelope(response: httpx.Response, status: int, code: str | None = No
     if code is not None:
         assert body["error"]["code"] == code, body
     return dict(body["error"])
+
+
+class FakeSlack:
+    """Slack's ``chat.postMessage`` on loopback, recording what it was sent (headers and body)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received = self.received = []  # type: list[dict[str, Any]]
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(
+                    {"path": self.path, "headers": dict(self.headers.items()), "body": json.loads(body)}
+                )
+                answer = json.dumps(
+                    {"ok": True, "channel": "C1", "ts": f"1700000000.{len(received):06d}"}
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/api"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def slack_workflow(workflow_id: str, credential_id: str) -> dict[str, Any]:
+    """A manual workflow that posts one Slack message with ``credential_id``."""
+    return {
+        "id": workflow_id,
+        "name": "Notify",
+        "trigger": {"type": "manual"},
+        "nodes": [
+            {
+                "id": "notify",
+                "type": "slack.post_message",
+                "params": {"channel": "C1", "text": "Hi {{ $trigger.name }}"},
+                "credential": credential_id,
+            }
+        ],
+        "edges": [],
+    }

@@ -18,6 +18,7 @@ SAMPLE_PATH_VALUES = {
     "run_id": "0" * 26,
     "connector_id": "slack",
     "key_id": "0" * 12,
+    "credential_id": "slack-main",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from integration.helpers import Api, PlatformHandle, example, unique
+from integration.helpers import Api, FakeSlack, PlatformHandle, example, slack_workflow, unique
 from wfaib.dev import DEMO_TENANT, Gateway
 from wfaib.dev.platform import PLACEHOLDER
 
@@ -80,7 +80,7 @@ def test_the_workflow_json_schema_is_published_for_the_editor(acme: Api) -> None
     assert {"id", "name", "trigger"} <= set(schema["required"])
 
 
-def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -> None:
+def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle, slack: FakeSlack) -> None:
     # Given a workflow with two versions, published, and a finished run
     before = handle.client("acme")
     workflow_id = unique("durable")
@@ -93,6 +93,18 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -
     before.publish(approval_id)
     waiting = before.start(approval_id, {"amount": 5, "purpose": "tea"})["id"]
     before.wait_for_step(waiting, "Task")
+    credential_id = unique("slack")
+    before.post(
+        "/credentials",
+        json={
+            "id": credential_id,
+            "name": "Slack",
+            "connector": "slack",
+            "value": {"token": "xoxb-kept", "base_url": slack.base_url},
+        },
+    )
+    before.create(slack_workflow(credential_id, credential_id))
+    before.publish(credential_id)
     demo_versions = _demo_versions(handle)
 
     # When the platform stops and starts again on the same data directory
@@ -113,6 +125,9 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle) -
     assert after.post(f"/runs/{waiting}/cancel").json()["status"] == "ABORTED"
     again = after.wait_finished(after.start(workflow_id, {"name": "Again"})["id"])
     assert again["output"]["message"] == "Hello, Again!"
+    # the credential's value was kept too: a run after the restart still reaches Slack with it
+    assert after.wait_finished(after.start(credential_id, {"name": "K"})["id"])["status"] == "SUCCEEDED"
+    assert slack.received[-1]["headers"]["Authorization"] == "Bearer xoxb-kept"
     # and seeding the demo again changed none of the user's data
     assert _demo_versions(handle) == demo_versions
 

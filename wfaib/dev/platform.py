@@ -31,7 +31,7 @@ from functions.shared.models import TABLE_DEFINITION
 from functions.shared.settings import Settings
 from state_machines.runtime import Clock
 from wfaib.dev.gateway import API_STAGE, Gateway
-from wfaib.dev.snapshot import TableSnapshot
+from wfaib.dev.snapshot import SecretsSnapshot, TableSnapshot
 
 __all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform"]
 
@@ -115,6 +115,7 @@ class LocalPlatform:
             region=self._region,
             account_id=self._account_id,
             dynamodb_endpoint=self.aws_endpoint,
+            secretsmanager_endpoint=self.aws_endpoint,
             jwt_secret=self._jwt_secret(),
             **_LOCAL_KEYS,  # type: ignore[arg-type]
         )
@@ -124,6 +125,14 @@ class LocalPlatform:
         _recreate_table(dynamodb, self.settings.table_name)
         self._snapshot = TableSnapshot(self.data_dir / "table.sqlite3", dynamodb, self.settings.table_name)
         self._snapshot.load()
+        secretsmanager = boto3.client(  # type: ignore[call-overload]
+            "secretsmanager", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
+        )
+        _delete_secrets(secretsmanager, self.settings.credential_prefix)
+        self._secrets = SecretsSnapshot(
+            self.data_dir / "secrets.sqlite3", secretsmanager, self.settings.credential_prefix
+        )
+        self._secrets.load()
 
         aws = AwsIntegrationSettings(endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS)
         self._sfn = SfnLocal(
@@ -183,12 +192,16 @@ class LocalPlatform:
         while not self._stopping.wait(_FLUSH_SECONDS):
             if self._dirty.is_set():
                 self._dirty.clear()
-                self._snapshot.save()
+                self._save()
+
+    def _save(self) -> None:
+        self._snapshot.save()
+        self._secrets.save()
 
     def _stop_flusher(self) -> None:
         self._stopping.set()
         self._flusher.join()
-        self._snapshot.save()
+        self._save()
 
     def stop(self) -> None:
         """Stop in reverse order; the table is saved and running executions resume next time."""
@@ -242,3 +255,12 @@ def _recreate_table(dynamodb: Any, table_name: str) -> None:
     with contextlib.suppress(dynamodb.exceptions.ResourceNotFoundException):
         dynamodb.delete_table(TableName=table_name)
     dynamodb.create_table(TableName=table_name, **TABLE_DEFINITION)
+
+
+def _delete_secrets(secretsmanager: Any, prefix: str) -> None:
+    """No credential secrets but the saved ones (moto's state outlives a restart in the same process)."""
+    for page in secretsmanager.get_paginator("list_secrets").paginate(
+        Filters=[{"Key": "name", "Values": [prefix]}]
+    ):
+        for entry in page["SecretList"]:
+            secretsmanager.delete_secret(SecretId=entry["ARN"], ForceDeleteWithoutRecovery=True)

@@ -1,8 +1,12 @@
-"""Keep the platform table across restarts: moto is in memory, so its items are copied to SQLite.
+"""Keep the platform's data across restarts: moto is in memory, so what it holds is copied to SQLite.
 
-The snapshot is the whole table (every item in DynamoDB's wire format) written in one SQLite
-transaction, so a crash leaves either the previous or the new copy. ``TableSnapshot.load`` puts the
-items back into a fresh table at start. The platform flushes after changes (debounced) and on stop.
+- ``TableSnapshot``: the whole platform table (every item in DynamoDB's wire format);
+- ``SecretsSnapshot``: the credential secrets (names under the credential prefix, their values and
+  tags). The file is readable by its owner only: locally, secrets sit on the developer's disk.
+
+Each copy is written in one SQLite transaction, so a crash leaves either the previous or the new
+copy; ``load`` puts everything back into a fresh moto at start. The platform flushes after changes
+(debounced) and on stop.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TableSnapshot"]
+__all__ = ["SecretsSnapshot", "TableSnapshot"]
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS items (pk TEXT NOT NULL, sk TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (pk, sk))"
 
@@ -69,3 +73,52 @@ class TableSnapshot:
                     [(item["pk"]["S"], item["sk"]["S"], json.dumps(item, sort_keys=True)) for item in items],
                 )
             return len(items)
+
+
+_SECRETS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, tags TEXT NOT NULL)"
+)
+
+
+class SecretsSnapshot:
+    """A SQLite copy of the Secrets Manager secrets whose names start with ``prefix``.
+
+    Example:
+        >>> snapshot = SecretsSnapshot(Path(".wfaib/secrets.sqlite3"), secretsmanager, "wfaib/local/")  # doctest: +SKIP
+        >>> snapshot.load(); snapshot.save()  # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path, secretsmanager: Any, prefix: str) -> None:
+        self._path = path
+        self._secrets = secretsmanager
+        self._prefix = prefix
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        with sqlite3.connect(path, timeout=10) as connection:
+            connection.execute(_SECRETS_SCHEMA)
+
+    def load(self) -> int:
+        """Create every saved secret; how many."""
+        with sqlite3.connect(self._path, timeout=10) as connection:
+            rows = connection.execute("SELECT name, value, tags FROM secrets ORDER BY name").fetchall()
+        for name, value, tags in rows:
+            self._secrets.create_secret(Name=name, SecretString=value, Tags=json.loads(tags))
+        return len(rows)
+
+    def save(self) -> int:
+        """Replace the saved copy with the current secrets (those scheduled for deletion are gone); how many."""
+        with self._lock:
+            rows = []
+            paginator = self._secrets.get_paginator("list_secrets")
+            for page in paginator.paginate(Filters=[{"Key": "name", "Values": [self._prefix]}]):
+                for entry in page["SecretList"]:
+                    if entry.get("DeletedDate") or not entry["Name"].startswith(self._prefix):
+                        continue
+                    value = self._secrets.get_secret_value(SecretId=entry["Name"])["SecretString"]
+                    rows.append((entry["Name"], value, json.dumps(entry.get("Tags", []))))
+            with sqlite3.connect(self._path, timeout=10) as connection:
+                connection.execute("DELETE FROM secrets")
+                connection.executemany("INSERT INTO secrets (name, value, tags) VALUES (?, ?, ?)", rows)
+            return len(rows)

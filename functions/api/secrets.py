@@ -1,0 +1,71 @@
+"""Credential values in Secrets Manager: written and replaced here, never read by the API.
+
+One secret per credential, named ``<credential prefix><tenant>/<credential id>`` and tagged with
+the tenant; connector functions read them by that name at run time (the state machine carries
+only the name). Locally ``Settings.secretsmanager_endpoint`` points at moto.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from functions.shared import Settings
+
+__all__ = ["create_secret", "delete_secret", "put_secret", "secret_name"]
+
+
+def secret_name(settings: Settings, tenant_id: str, credential_id: str) -> str:
+    """Where a tenant's credential lives (the compiler names the same secret)."""
+    return f"{settings.credential_prefix}{tenant_id}/{credential_id}"
+
+
+@cache
+def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
+        "secretsmanager",
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+    )
+
+
+def _secrets(settings: Settings) -> Any:
+    return _client(
+        settings.secretsmanager_endpoint,
+        settings.region,
+        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
+        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
+    )
+
+
+def create_secret(settings: Settings, tenant_id: str, name: str, value: dict[str, Any]) -> None:
+    """Create the secret; one of that name still scheduled for deletion is restored and overwritten."""
+    client = _secrets(settings)
+    try:
+        client.create_secret(
+            Name=name,
+            SecretString=json.dumps(value),
+            Tags=[{"Key": "wfaib:tenant", "Value": tenant_id}],
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceExistsException":
+            raise
+        if not client.describe_secret(SecretId=name).get("DeletedDate"):
+            raise
+        client.restore_secret(SecretId=name)
+        client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
+
+
+def put_secret(settings: Settings, name: str, value: dict[str, Any]) -> None:
+    _secrets(settings).put_secret_value(SecretId=name, SecretString=json.dumps(value))
+
+
+def delete_secret(settings: Settings, name: str) -> None:
+    """Schedule deletion (Secrets Manager keeps it 7 days, so a mistake can be undone in AWS)."""
+    _secrets(settings).delete_secret(SecretId=name, RecoveryWindowInDays=7)
