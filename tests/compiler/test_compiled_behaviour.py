@@ -7,16 +7,11 @@ ASL, the runtime and the error names are the real ones.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "golden"))
-
-from golden import CASES_DIR, CATALOG
+from golden.golden_cases import CASES_DIR, CATALOG
 
 from state_machines.compiler import compile_workflow
 from state_machines.model import Workflow

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from golden import CASES_DIR, case_names, compile_case
+from golden_cases import CASES_DIR, case_names, compile_case
 
 from state_machines.model import Workflow
 

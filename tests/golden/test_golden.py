@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden import CASES_DIR, case_names, compile_case
+from golden.golden_cases import CASES_DIR, case_names, compile_case
 from support.asl_validator import validate_with_reference
 
 from state_machines.asl.validator import validate_asl
