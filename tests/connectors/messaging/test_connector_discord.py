@@ -91,6 +91,10 @@ def test_reply_edit_react_and_delete(discord: FakeDiscord, bot: ConnectorTester)
     assert discord.requests[-1].headers["x-audit-log-reason"] == "cleanup%20job"
     with pytest.raises(NotFoundError, match=r"Unknown Message \(code 10008\)"):
         bot.run("delete_message", {"channel_id": CHANNEL_ID, "message_id": reply["id"]})
+    again = bot.run(
+        "delete_message", {"channel_id": CHANNEL_ID, "message_id": reply["id"], "missing_ok": True}
+    )
+    assert again == {"deleted": False, "message_id": reply["id"]}
 
 
 def test_webhook_message_uses_the_webhook_credential_and_waits_for_the_message(discord: FakeDiscord) -> None:
@@ -176,3 +180,34 @@ def test_invalid_input_is_refused_before_sending(discord: FakeDiscord, bot: Conn
 def test_provider_validation_errors_name_the_field(bot: ConnectorTester) -> None:
     with pytest.raises(InvalidInputError, match=r"embeds\.0\.url: Not a well formed URL"):
         bot.run("send_message", {"channel_id": CHANNEL_ID, "embeds": [{"title": "t", "url": "ftp:/x"}]})
+
+
+MESSAGE_ID = "1200000000000000000"
+BOT_ACTIONS = {
+    "send_message": {"channel_id": CHANNEL_ID, "content": "x"},
+    "edit_message": {"channel_id": CHANNEL_ID, "message_id": MESSAGE_ID, "content": "x"},
+    "delete_message": {"channel_id": CHANNEL_ID, "message_id": MESSAGE_ID},
+    "add_reaction": {"channel_id": CHANNEL_ID, "message_id": MESSAGE_ID, "emoji": "👍"},
+}
+
+
+@pytest.mark.parametrize("action", [*BOT_ACTIONS, "send_webhook_message"])
+def test_every_action_maps_auth_rate_limit_and_server_errors(discord: FakeDiscord, action: str) -> None:
+    if action == "send_webhook_message":
+        params: dict[str, object] = {"content": "x"}
+        good = ConnectorTester(connector, credential={"webhook_url": discord.webhook_url})
+        bad_url = discord.webhook_url.replace(WEBHOOK_TOKEN, "forged")
+        wrong = ConnectorTester(connector, credential={"webhook_url": bad_url})
+    else:
+        params = BOT_ACTIONS[action]
+        good = ConnectorTester(connector, credential={"token": VALID_TOKEN}, base_url=discord.api_url)
+        wrong = ConnectorTester(connector, credential={"token": "forged"}, base_url=discord.api_url)
+    with pytest.raises(AuthError):
+        wrong.run(action, params)
+    discord.fail_next(429, {**RATE_LIMITED, "retry_after": 90.5}, headers={"Retry-After": "91"})
+    with pytest.raises(RateLimitedError) as limited:
+        good.run(action, params)
+    assert limited.value.retry_after == 90.5
+    discord.fail_next(500, {"message": "500: Internal Server Error", "code": 0})
+    with pytest.raises(UpstreamUnavailableError, match="HTTP 500"):
+        good.run(action, params)

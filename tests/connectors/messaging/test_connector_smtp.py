@@ -194,6 +194,11 @@ def test_transient_4xx_replies_are_retryable(relay: FakeSmtp) -> None:
         tester.run(
             "send_email", {"to": ["ada@example.com"], "from_email": SENDER, "subject": "s", "text": "t"}
         )
+    relay.handler.data_reply = "421 4.7.0 Too many messages, slow down"
+    with pytest.raises(UpstreamUnavailableError, match=r"answered 421 4\.7\.0"):
+        tester.run(
+            "send_email", {"to": ["ada@example.com"], "from_email": SENDER, "subject": "s", "text": "t"}
+        )
     assert relay.received == []
 
 

@@ -179,3 +179,30 @@ def test_invalid_input_locally_and_from_the_providers(teams: FakeTeams, graph: C
     assert teams.requests == []
     with pytest.raises(InvalidInputError, match="Invalid filter clause"):
         graph.run("list_channels", {"team_id": TEAM_ID, "filter": "bogus"})
+
+
+GRAPH_ACTIONS = {
+    "send_channel_message": {"team_id": TEAM_ID, "channel_id": CHANNEL_ID, "content": "x"},
+    "list_channels": {"team_id": TEAM_ID},
+}
+WEBHOOK_ACTIONS = {"post_message_card": {"text": "x"}, "post_adaptive_card": {"card": CARD}}
+
+
+@pytest.mark.parametrize("action", [*GRAPH_ACTIONS, *WEBHOOK_ACTIONS])
+def test_every_action_maps_auth_rate_limit_and_server_errors(teams: FakeTeams, action: str) -> None:
+    if action in GRAPH_ACTIONS:
+        params = GRAPH_ACTIONS[action]
+        good = ConnectorTester(connector, credential={"access_token": ACCESS_TOKEN}, base_url=teams.graph_url)
+        wrong = ConnectorTester(connector, credential={"access_token": "forged"}, base_url=teams.graph_url)
+    else:
+        params = WEBHOOK_ACTIONS[action]
+        good, wrong = hook(teams.workflow_url()), hook(teams.workflow_url(sig="forged"))
+    with pytest.raises(AuthError):
+        wrong.run(action, params)
+    teams.fail_next(429, graph_error("TooManyRequests", "Too many requests"), headers={"Retry-After": "75"})
+    with pytest.raises(RateLimitedError) as limited:
+        good.run(action, params)
+    assert limited.value.retry_after == 75.0
+    teams.fail_next(500, graph_error("InternalServerError", "Something went wrong"))
+    with pytest.raises(UpstreamUnavailableError, match="HTTP 500"):
+        good.run(action, params)

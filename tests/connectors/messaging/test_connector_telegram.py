@@ -165,3 +165,33 @@ def test_invalid_input_locally_and_from_telegram(telegram: FakeTelegram, bot: Co
     assert telegram.requests == []
     with pytest.raises(InvalidInputError, match="wrong file identifier/HTTP URL specified"):
         bot.run("send_photo", {"chat_id": PRIVATE_CHAT, "url_or_file_id": "no-such-file-id"})
+
+
+ACTIONS = {
+    "send_message": {"chat_id": PRIVATE_CHAT, "text": "x"},
+    "send_photo": {"chat_id": PRIVATE_CHAT, "url_or_file_id": "https://example.com/a.png"},
+    "send_document": {"chat_id": PRIVATE_CHAT, "content_base64": "aGk="},
+}
+
+
+@pytest.mark.parametrize("action", [*ACTIONS, "new_update"])
+def test_every_action_and_the_trigger_map_auth_rate_limit_and_server_errors(
+    telegram: FakeTelegram, action: str
+) -> None:
+    good = ConnectorTester(connector, credential={"token": VALID_TOKEN}, base_url=telegram.url)
+    wrong = ConnectorTester(
+        connector, credential={"token": "7012345678:AAForgedForgedForgedForgedForged0"}, base_url=telegram.url
+    )
+
+    def run(tester: ConnectorTester) -> object:
+        return tester.poll(action, {}) if action == "new_update" else tester.run(action, ACTIONS[action])
+
+    with pytest.raises(AuthError):
+        run(wrong)
+    telegram.fail_next(429, telegram_error(429, "Too Many Requests: retry after 40", retry_after=40), times=3)
+    with pytest.raises(RateLimitedError) as limited:
+        run(good)
+    assert limited.value.retry_after == 40
+    telegram.fail_next(500, telegram_error(500, "Internal Server Error"))
+    with pytest.raises(UpstreamUnavailableError, match="Internal Server Error"):
+        run(good)

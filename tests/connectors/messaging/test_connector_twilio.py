@@ -148,3 +148,29 @@ def test_invalid_input_locally_and_from_twilio(twilio: FakeTwilio, tester: Conne
     assert twilio.requests == []
     with pytest.raises(InvalidInputError, match=r"not a valid, SMS-capable .* \(Twilio error 21606\)"):
         tester.run("send_sms", {"to": TO, "from_number": "+15551112222", "body": "x"})
+
+
+ACTIONS = {
+    "send_sms": {"to": TO, "from_number": OWNED_NUMBER, "body": "x"},
+    "get_message": {"sid": "SM" + "a" * 32},
+    "list_messages": {},
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_maps_auth_rate_limit_and_server_errors(twilio: FakeTwilio, action: str) -> None:
+    good = ConnectorTester(
+        connector, credential={"username": ACCOUNT_SID, "password": AUTH_TOKEN}, base_url=twilio.url
+    )
+    wrong = ConnectorTester(
+        connector, credential={"username": ACCOUNT_SID, "password": "forged"}, base_url=twilio.url
+    )
+    with pytest.raises(AuthError, match="20003"):
+        wrong.run(action, ACTIONS[action])
+    twilio.fail_next(429, twilio_error(429, 20429, "Too Many Requests"), headers={"Retry-After": "45"})
+    with pytest.raises(RateLimitedError, match="20429") as limited:
+        good.run(action, ACTIONS[action])
+    assert limited.value.retry_after == 45.0
+    twilio.fail_next(500, twilio_error(500, 20500, "Internal Server Error"))
+    with pytest.raises(UpstreamUnavailableError, match="20500"):
+        good.run(action, ACTIONS[action])
