@@ -25,6 +25,7 @@ from functions.shared.exceptions import (
     InvalidCursorError,
     ItemExistsError,
     ItemNotFoundError,
+    RunRefusedError,
     StoreError,
     VersionConflictError,
 )
@@ -91,6 +92,11 @@ def _item_not_found(exc: ItemNotFoundError) -> Response[str]:
 @app.exception_handler(ItemExistsError)  # type: ignore[untyped-decorator]
 def _item_exists(exc: ItemExistsError) -> Response[str]:
     return error_response(409, "already_exists", str(exc), {"kind": exc.kind, "id": exc.item_id})
+
+
+@app.exception_handler(RunRefusedError)  # type: ignore[untyped-decorator]
+def _run_refused(exc: RunRefusedError) -> Response[str]:
+    return error_response(409, exc.code, str(exc), exc.details)
 
 
 @app.exception_handler(VersionConflictError)  # type: ignore[untyped-decorator]

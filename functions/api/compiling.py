@@ -12,8 +12,8 @@ from functools import cache
 from typing import Any
 
 from functions.api.errors import UnprocessableError
-from functions.api.stepfunctions import state_machine_name
 from functions.shared import Settings
+from functions.shared.stepfunctions import state_machine_name
 from state_machines.compiler import CompiledWorkflow, CompileError, CompileTarget, compile_workflow
 from state_machines.model import NodeCatalog, Workflow, parse_workflow, validate_workflow
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["InvalidCursorError", "ItemExistsError", "ItemNotFoundError", "StoreError", "VersionConflictError"]
+__all__ = [
+    "InvalidCursorError",
+    "ItemExistsError",
+    "ItemNotFoundError",
+    "RunRefusedError",
+    "StoreError",
+    "VersionConflictError",
+]
 
 
 class StoreError(Exception):
@@ -45,3 +52,12 @@ class ItemExistsError(StoreError):
         super().__init__(f"{kind} '{item_id}' already exists.")
         self.kind = kind
         self.item_id = item_id
+
+
+class RunRefusedError(Exception):
+    """A run was not started; ``code`` and ``details`` say why (the API answers 409)."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details

@@ -11,7 +11,7 @@ import pytest
 from functions.api.auth import ROLE_PERMISSIONS, ROLES, authenticate, issue_token, role_at_most
 from functions.api.errors import BadRequestError, UnauthorizedError
 from functions.api.routes.workflows import _expected_version
-from functions.api.stepfunctions import state_machine_name
+from functions.shared.stepfunctions import state_machine_name
 from functions.shared import Settings
 from functions.shared.exceptions import InvalidCursorError
 from functions.shared.keys import new_sortable_id

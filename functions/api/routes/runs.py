@@ -7,7 +7,6 @@ what input, on which version, and the last status Step Functions reported (refre
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -16,12 +15,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from functions.api import stepfunctions
-from functions.api.auth import Identity
 from functions.api.context import caller, current_settings, json_response
 from functions.api.errors import ConflictError, NotFoundError
-from functions.shared import ItemNotFoundError, store
-from functions.shared.keys import new_sortable_id
+from functions.shared import ItemNotFoundError, runs, stepfunctions, store
 from functions.shared.store import RunRecord
 from state_machines.timeline import build_timeline
 
@@ -48,44 +44,6 @@ class RunList(BaseModel):
 
 def _run_body(run: RunRecord) -> dict[str, Any]:
     return run.model_dump(mode="json")
-
-
-def _start(
-    identity: Identity, workflow_id: str, environment: str, input_document: Any, rerun_of: str | None
-) -> RunRecord:
-    settings = current_settings()
-    workflow = store.get_workflow(identity.tenant_id, workflow_id)
-    published = workflow.environments.get(environment)
-    if not published:
-        raise ConflictError(
-            "not_published",
-            f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
-            {"environment": environment, "published_to": sorted(workflow.environments)},
-        )
-    run_id = new_sortable_id()
-    alias_arn = f"{published['state_machine_arn']}:{environment}"
-    execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
-    run = RunRecord(
-        id=run_id,
-        workflow_id=workflow_id,
-        workflow_version=int(published["version"]),
-        environment=environment,
-        execution_arn=execution_arn,
-        status="RUNNING",
-        input=input_document,
-        started_at=datetime.now(UTC),
-        started_by=identity.subject,
-        rerun_of=rerun_of,
-    )
-    store.put_run(identity.tenant_id, run)
-    store.write_audit(
-        identity.tenant_id,
-        actor=identity.subject,
-        action="run.rerun" if rerun_of else "run.start",
-        resource=f"run/{run_id}",
-        details={"workflow_id": workflow_id, "environment": environment, "rerun_of": rerun_of},
-    )
-    return run
 
 
 def _refreshed(tenant_id: str, run: RunRecord) -> tuple[RunRecord, dict[str, Any]]:
@@ -129,7 +87,14 @@ def start_run(
 ) -> Response[str]:
     identity = caller("workflow:execute")
     request = request or StartRunRequest()
-    run = _start(identity, workflow_id, request.environment, request.input or {}, None)
+    run = runs.start_run(
+        current_settings(),
+        identity.tenant_id,
+        workflow_id,
+        request.environment,
+        request.input or {},
+        started_by=identity.subject,
+    )
     return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})
 
 
@@ -194,5 +159,14 @@ def cancel_run(run_id: RunId) -> dict[str, Any]:
 def rerun(run_id: RunId) -> Response[str]:
     identity = caller("run:replay")
     original = store.get_run(identity.tenant_id, run_id)
-    run = _start(identity, original.workflow_id, original.environment, original.input, original.id)
+    run = runs.start_run(
+        current_settings(),
+        identity.tenant_id,
+        original.workflow_id,
+        original.environment,
+        original.input,
+        started_by=identity.subject,
+        trigger="rerun",
+        rerun_of=original.id,
+    )
     return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})

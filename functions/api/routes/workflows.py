@@ -10,10 +10,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.api import stepfunctions
 from functions.api.context import caller, current_settings, header, json_response
 from functions.api.errors import BadRequestError, ConflictError, UnprocessableError
-from functions.shared import store
+from functions.shared import stepfunctions, store
 from functions.shared.store import VersionRecord, WorkflowRecord
 
 if TYPE_CHECKING:

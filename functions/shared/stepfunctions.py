@@ -1,4 +1,4 @@
-"""The API's only way to Step Functions: boto3, pointed at the local endpoint when one is set.
+"""The platform functions' only way to Step Functions: boto3, pointed at the local endpoint when one is set.
 
 Locally ``Settings.stepfunctions_endpoint`` is the local Step Functions API, so the same calls run
 on a laptop and in AWS. Naming: one state machine per tenant and workflow

@@ -1,0 +1,77 @@
+"""Starting a run, the one way every trigger does it (API, re-run, webhooks; later schedules, events).
+
+A run is a Step Functions execution named by the run id, on the alias of the environment, with
+a run item in the table saying who started it, how, with what input and on which version.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from functions.shared import stepfunctions, store
+from functions.shared.exceptions import RunRefusedError
+from functions.shared.keys import new_sortable_id
+from functions.shared.settings import Settings
+from functions.shared.store import RunRecord
+
+__all__ = ["start_run"]
+
+
+def start_run(
+    settings: Settings,
+    tenant_id: str,
+    workflow_id: str,
+    environment: str,
+    input_document: Any,
+    *,
+    started_by: str,
+    trigger: str = "api",
+    rerun_of: str | None = None,
+    run_id: str | None = None,
+) -> RunRecord:
+    """Start the workflow published to ``environment``; ``RunRefusedError`` if it is not published there.
+
+    ``run_id`` (the execution name) may be fixed in advance by a caller that needs the start to be
+    idempotent: Step Functions refuses a second execution of the same name, so a retried start
+    cannot run twice.
+    """
+    workflow = store.get_workflow(tenant_id, workflow_id)
+    published = workflow.environments.get(environment)
+    if not published:
+        raise RunRefusedError(
+            "not_published",
+            f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
+            {"environment": environment, "published_to": sorted(workflow.environments)},
+        )
+    run_id = run_id or new_sortable_id()
+    alias_arn = f"{published['state_machine_arn']}:{environment}"
+    execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
+    run = RunRecord(
+        id=run_id,
+        workflow_id=workflow_id,
+        workflow_version=int(published["version"]),
+        environment=environment,
+        execution_arn=execution_arn,
+        status="RUNNING",
+        input=input_document,
+        started_at=datetime.now(UTC),
+        started_by=started_by,
+        trigger=trigger,
+        rerun_of=rerun_of,
+    )
+    store.put_run(tenant_id, run)
+    action = "run.rerun" if rerun_of else "run.start"
+    store.write_audit(
+        tenant_id,
+        actor=started_by,
+        action=action,
+        resource=f"run/{run_id}",
+        details={
+            "workflow_id": workflow_id,
+            "environment": environment,
+            "trigger": trigger,
+            "rerun_of": rerun_of,
+        },
+    )
+    return run
