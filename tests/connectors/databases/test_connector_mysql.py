@@ -12,6 +12,7 @@ import pytest
 from db_servers import DatabaseServer, free_port, logged_text
 
 from connectors.mysql import connector
+from connectors.mysql.errors import map_mysql_error
 from connectors.mysql.insert_rows import quote_identifier
 from connectors.sdk import (
     RETRYABLE_ERRORS,
@@ -21,6 +22,7 @@ from connectors.sdk import (
     ConnectorTimeoutError,
     InvalidInputError,
     NotFoundError,
+    RetryableError,
     UpstreamUnavailableError,
 )
 from connectors.sdk.testing import ConnectorTester
@@ -252,10 +254,33 @@ def test_url_credential_works_and_its_password_is_redacted(
     assert s.password not in logged_text(caplog)
 
 
-def test_a_missing_database_is_not_found(mariadb_server: DatabaseServer) -> None:
+def test_a_database_outside_the_users_grants_is_auth_error(mariadb_server: DatabaseServer) -> None:
+    # The server does not tell a user without global privileges whether the database exists.
     tester = ConnectorTester(connector, credential=mariadb_server.credential(database="nope"))
-    with pytest.raises((NotFoundError, AuthError), match="nope"):
+    with pytest.raises(AuthError, match=r"1044.*nope"):
         tester.run("query", {"sql": "SELECT 1"})
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (pymysql.err.OperationalError(1049, "Unknown database 'nope'"), NotFoundError),
+        (pymysql.err.OperationalError(1205, "Lock wait timeout exceeded"), RetryableError),
+        (pymysql.err.OperationalError(1213, "Deadlock found"), RetryableError),
+        (
+            pymysql.err.OperationalError(2013, "Lost connection to server during query (timed out)"),
+            ConnectorTimeoutError,
+        ),
+        (
+            pymysql.err.OperationalError(2013, "Lost connection to server during query"),
+            UpstreamUnavailableError,
+        ),
+        (pymysql.err.OperationalError(1040, "Too many connections"), UpstreamUnavailableError),
+        (pymysql.err.InternalError(1105, "Unknown error"), ConnectorError),
+    ],
+)
+def test_error_numbers_the_local_server_cannot_easily_produce(error: Exception, expected: type) -> None:
+    assert type(map_mysql_error(error)) is expected
 
 
 def test_a_closed_port_is_upstream_unavailable_and_retryable(mariadb_server: DatabaseServer) -> None:

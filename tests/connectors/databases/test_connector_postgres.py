@@ -12,6 +12,7 @@ import pytest
 from db_servers import DatabaseServer, free_port, logged_text
 
 from connectors.postgres import connector
+from connectors.postgres.errors import map_postgres_error
 from connectors.sdk import (
     RETRYABLE_ERRORS,
     AuthError,
@@ -20,6 +21,7 @@ from connectors.sdk import (
     ConnectorTimeoutError,
     InvalidInputError,
     NotFoundError,
+    RetryableError,
     UpstreamUnavailableError,
 )
 from connectors.sdk.testing import ConnectorTester
@@ -286,3 +288,22 @@ def test_tls_required_by_a_server_without_tls_is_a_permanent_error(postgres_serv
 def test_a_malformed_credential_is_auth_error(credential: dict[str, Any], problem: str) -> None:
     with pytest.raises(AuthError, match=problem):
         ConnectorTester(connector, credential=credential).run("query", {"sql": "SELECT 1"})
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "expected"),
+    [
+        ("40001", RetryableError),  # serialization failure
+        ("40P01", RetryableError),  # deadlock
+        ("53300", UpstreamUnavailableError),  # too many connections
+        ("57P01", UpstreamUnavailableError),  # admin shutdown (failover)
+        ("42501", AuthError),  # insufficient privilege
+        ("XX000", ConnectorError),  # internal error
+    ],
+)
+def test_sqlstates_the_local_server_cannot_easily_produce(sqlstate: str, expected: type) -> None:
+    error = psycopg.errors.lookup(sqlstate)("server message")
+    mapped = map_postgres_error(error, connecting=False)
+    assert type(mapped) is expected
+    assert sqlstate in mapped.message
+    assert "server message" in mapped.message
