@@ -26,7 +26,7 @@ function WfNodeView({ id, data, selected }: NodeProps<WfFlowNode>) {
   const description = [data.title, data.status ? `status ${STATUS_TEXT[data.status]}` : "", data.problems.length ? `${data.problems.length} problem(s): ${data.problems.join(" ")}` : ""].filter(Boolean).join(", ");
   return (
     <div className={classes.filter(Boolean).join(" ")} data-testid={`node-${id}`} data-status={data.status ?? ""} title={data.problems.join("\n") || undefined} aria-description={description}>
-      {data.hasInput && <Handle type="target" position={Position.Left} id="in" className="handle-in" aria-label={`${data.label} input`} />}
+      {data.hasInput && <Handle type="target" position={Position.Left} id="in" className="handle-in" aria-hidden="true" title="input" />}
       <div className="wf-node-title">
         <span className="wf-node-label">{data.label}</span>
         {data.status && <span className={`node-status node-status-${data.status}`}>{STATUS_TEXT[data.status]}</span>}
@@ -38,7 +38,7 @@ function WfNodeView({ id, data, selected }: NodeProps<WfFlowNode>) {
           {data.handles.map((handle, index) => (
             <div key={handle.branch ?? "out"} className={`wf-output wf-output-${handle.kind}`} style={{ top: `${((index + 1) * 100) / (data.handles.length + 1)}%` }}>
               <span className="wf-output-label">{handle.label}</span>
-              <Handle type="source" position={Position.Right} id={handle.branch ?? "out"} className={`handle-out handle-${handle.kind}`} aria-label={`${data.label} output ${handle.label}`} data-testid={`handle-${id}-${handle.branch ?? "out"}`} />
+              <Handle type="source" position={Position.Right} id={handle.branch ?? "out"} className={`handle-out handle-${handle.kind}`} aria-hidden="true" title={`output: ${handle.label}`} data-testid={`handle-${id}-${handle.branch ?? "out"}`} />
             </div>
           ))}
         </div>
