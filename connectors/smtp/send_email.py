@@ -62,6 +62,12 @@ def message_id_for(idempotency_key: str, from_email: str) -> str:
     return f"<{digest}.wfaib@{from_email.rsplit('@', 1)[1]}>"
 
 
+def _cte(body: str) -> str | None:
+    """Quoted-printable for non-ASCII text: the email package would pick 8bit, which a server
+    without 8BITMIME may mangle. ASCII keeps the package's choice (7bit, or QP for long lines)."""
+    return None if body.isascii() else "quoted-printable"
+
+
 def _build(params: SendEmailInput, sender: str, message_id: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = formataddr((params.from_name, sender)) if params.from_name else sender
@@ -76,11 +82,11 @@ def _build(params: SendEmailInput, sender: str, message_id: str) -> EmailMessage
     for name, value in params.headers.items():
         message[name] = value
     if params.text:
-        message.set_content(params.text)
+        message.set_content(params.text, cte=_cte(params.text))
         if params.html:
-            message.add_alternative(params.html, subtype="html")
+            message.add_alternative(params.html, subtype="html", cte=_cte(params.html))
     else:
-        message.set_content(params.html or "", subtype="html")
+        message.set_content(params.html or "", subtype="html", cte=_cte(params.html or ""))
     for attachment in params.attachments:
         try:
             content = base64.b64decode(attachment.content_base64, validate=True)

@@ -119,12 +119,15 @@ def test_html_with_text_alternative_and_attachment(relay: FakeSmtp) -> None:
 
 def test_a_retried_send_keeps_the_message_id(relay: FakeSmtp) -> None:
     tester = ConnectorTester(connector, credential=credential(relay))
-    params = {"to": ["ada@example.com"], "from_email": SENDER, "subject": "Hi", "html": "<p>hi</p>"}
+    params = {"to": ["ada@example.com"], "from_email": SENDER, "subject": "Grüße ✓", "html": "<p>Grüße</p>"}
     first = tester.run("send_email", params)
     again = tester.run("send_email", params)
     other = tester.run("send_email", params, node_id="other-node")
     assert first["message_id"] == again["message_id"] != other["message_id"]
-    assert parse(relay.received[0].data).get_content_type() == "text/html"
+    message = parse(relay.received[0].data)
+    assert message.get_content_type() == "text/html"
+    assert message["Subject"] == "Grüße ✓" and "Grüße" in message.get_content()
+    assert relay.received[0].data.isascii()  # encoded words and a transfer encoding, not raw UTF-8
 
 
 def test_starttls_with_login(tls: TlsFiles) -> None:
