@@ -618,7 +618,11 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
           scope={scope}
           credentials={credentials}
           steps={run ? stepsOfNode(run.steps, selectedNode.id) : []}
-          onChange={(patch, key) => editWith((d) => updateNode(d, selectedNode.id, patch), key)}
+          onChange={(patch, key) => {
+            editWith((d) => updateNode(d, selectedNode.id, patch), key);
+            // A problem the API reported about a field is stale once the field changes.
+            if (key) setProblems((current) => current.filter((p) => !(p.node === selectedNode.id && p.field && key === `${selectedNode.id}.${p.field}`)));
+          }}
           onRename={(newId) => {
             if (doc.nodes.some((n) => n.id === newId)) return `A node called ${newId} already exists.`;
             editWith((d) => renameNode(d, selectedNode.id, newId));

@@ -1,0 +1,69 @@
+"""Canvas editing with shortcuts (copy, paste, delete, undo, redo, layout) and validation shown on nodes."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import Editor, screenshot
+from e2e.helpers import node
+
+
+def test_copy_paste_delete_undo_redo_and_layout_from_the_keyboard(editor: Editor, page: Page) -> None:
+    editor.open(page, "#/workflows/hello-world")
+    expect(node(page, "greet")).to_be_visible()
+    nodes = page.locator(".react-flow__node")
+    expect(nodes).to_have_count(3)  # trigger, greet, shape
+
+    node(page, "greet").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(node(page, "greet_2")).to_be_visible()
+    expect(nodes).to_have_count(4)
+
+    page.keyboard.press("Delete")  # the pasted node is selected
+    expect(node(page, "greet_2")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(node(page, "greet_2")).to_be_visible()
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    expect(nodes).to_have_count(3)
+    page.keyboard.press("Control+Shift+z")
+    expect(nodes).to_have_count(4)
+    expect(page.get_by_text("unsaved changes")).to_be_visible()
+
+    before = node(page, "greet_2").bounding_box()
+    page.keyboard.press("l")
+    page.wait_for_timeout(300)  # the fit-view animation
+    assert node(page, "greet_2").bounding_box() != before
+
+
+def test_problems_from_the_api_appear_on_the_node_and_the_field(editor: Editor, page: Page) -> None:
+    workflow_id = f"problems-{uuid.uuid4().hex[:6]}"
+    document = {
+        "id": workflow_id,
+        "name": "Missing a param",
+        "trigger": {"type": "manual"},
+        "nodes": [
+            {"id": "count_items", "type": "data.aggregate", "params": {"items": "{{ $trigger.rows }}"}}
+        ],
+        "edges": [],
+    }
+    created = httpx.post(
+        f"{editor.api_url}/workflows", json=document, headers={"Authorization": f"Bearer {editor.token}"}
+    )
+    assert created.status_code == 201
+
+    editor.open(page, f"#/workflows/{workflow_id}")
+    page.get_by_role("button", name="Validate").click()
+
+    expect(node(page, "count_items").locator(".node-problems")).to_have_text("⚠ 1")
+    node(page, "count_items").click()
+    field = page.locator('[data-field="operation"]')
+    expect(field.get_by_role("alert")).to_contain_text("'operation' is required.")
+    screenshot(page, "15-validation-problems")
+
+    page.get_by_label("Operation").select_option("count")
+    expect(field.get_by_role("alert")).to_have_count(0)
