@@ -67,3 +67,23 @@ def test_problems_from_the_api_appear_on_the_node_and_the_field(editor: Editor, 
 
     page.get_by_label("Operation").select_option("count")
     expect(field.get_by_role("alert")).to_have_count(0)
+
+
+def test_arrow_keys_move_the_focused_node_and_undo_moves_it_back(editor: Editor, page: Page) -> None:
+    editor.open(page, "#/workflows/hello-world")
+    expect(node(page, "greet")).to_be_visible()
+    page.keyboard.press("n")
+    page.keyboard.press("n")
+    expect(page.locator('.react-flow__node[data-id="greet"]')).to_be_focused()
+    start = node(page, "greet").bounding_box()
+    assert start is not None
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+
+    moved = node(page, "greet").bounding_box()
+    assert moved is not None and moved["x"] > start["x"]
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    back = node(page, "greet").bounding_box()
+    assert back is not None and abs(back["x"] - start["x"]) < 1

@@ -401,7 +401,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
           selectOnly([next]);
           const node = doc.nodes.find((n) => n.id === next);
           const position = node?.position ?? triggerPosition(doc);
-          void flow.setCenter(position.x + 100, position.y + 36, { zoom: flow.getZoom(), duration: 150 });
+          void flow.setCenter(position.x + 100, position.y + 36, { zoom: flow.getZoom() });
           window.requestAnimationFrame(() => (document.querySelector(`.react-flow__node[data-id="${CSS.escape(next)}"]`) as HTMLElement | null)?.focus());
           return true;
         }
