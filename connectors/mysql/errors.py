@@ -8,7 +8,7 @@
     1969 3024 1317 statement time exceeded, client "timed out" -> ConnectorTimeoutError (retried)
     2003 2006 2013 1040 1053 cannot reach or lost the server   -> UpstreamUnavailableError (retried)
     1205 lock wait timeout, 1213 deadlock                      -> RetryableError (retried)
-    2026 TLS failed, anything else                             -> ConnectorError
+    2026 TLS failed, a refused certificate, anything else      -> ConnectorError
 
 Messages carry the server's own text, never connection settings.
 """
@@ -55,6 +55,12 @@ _UNAVAILABLE = {1040, 1053, 2002, 2003, 2006, 2013, 2055}
 _TRANSIENT = {1205, 1213}
 
 
+def _is_tls_failure(text: str) -> bool:
+    # A refused certificate arrives as "can't connect" (2003): a setting to fix, not a retry.
+    lowered = text.lower()
+    return "ssl" in lowered or "certificate" in lowered or "tls" in lowered
+
+
 def map_mysql_error(exc: Exception) -> ConnectorError:
     """The SDK error for a PyMySQL error (see the table in this module's docstring).
 
@@ -73,6 +79,8 @@ def map_mysql_error(exc: Exception) -> ConnectorError:
         return ConflictError(message)
     if code == 1049:
         return NotFoundError(message)
+    if code in _UNAVAILABLE and _is_tls_failure(text):
+        return ConnectorError(f"MySQL TLS failed: {text}")
     if code in _TIMEOUT or (code in _UNAVAILABLE and "timed out" in text):
         return ConnectorTimeoutError(message)
     if code in _UNAVAILABLE or isinstance(exc, pymysql.err.InterfaceError):

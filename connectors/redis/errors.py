@@ -4,7 +4,7 @@
     TimeoutError                                                          -> ConnectorTimeoutError (retried)
     ConnectionError, LOADING, READONLY replica                            -> UpstreamUnavailableError (retried)
     WRONGTYPE, "not an integer", bad arguments (ResponseError, DataError) -> InvalidInputError
-    anything else                                                         -> ConnectorError
+    a refused certificate (SSL errors), anything else                     -> ConnectorError
 
 redis-py's messages name the host and port, never the password.
 """
@@ -39,6 +39,10 @@ def map_redis_error(exc: Exception) -> ConnectorError:
         _AUTH_PREFIXES
     ):
         return AuthError(message)
+    lowered = str(exc).lower()
+    if isinstance(exc, exceptions.ConnectionError) and ("ssl" in lowered or "certificate" in lowered):
+        # A refused certificate or a TLS/plain mismatch: a setting to fix, not a retry.
+        return ConnectorError(f"Redis TLS failed: {exc}")
     if isinstance(exc, exceptions.TimeoutError):
         return ConnectorTimeoutError(message)
     if isinstance(exc, exceptions.ConnectionError | exceptions.ReadOnlyError | exceptions.BusyLoadingError):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from db_servers import DatabaseServer, free_port
+from db_servers import DatabaseServer, free_port, make_tls
 
 PASSWORD = "s3cret-Pa55word-db"
 USER = "wfaib"
@@ -112,8 +112,10 @@ def postgres_server() -> Iterator[DatabaseServer]:
         os.chown(workdir, account.pw_uid, account.pw_gid)
         run_as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
     (workdir / "pw").write_text(PASSWORD)
+    tls = make_tls(workdir)
     if run_as:
-        os.chown(workdir / "pw", run_as["user"], run_as["group"])
+        for path in (workdir / "pw", tls.cert, tls.key):
+            os.chown(path, run_as["user"], run_as["group"])
     log = workdir / "server.log"
     _run(
         [
@@ -151,6 +153,12 @@ def postgres_server() -> Iterator[DatabaseServer]:
                 "full_page_writes=off",
                 "-c",
                 "synchronous_commit=off",
+                "-c",
+                "ssl=on",
+                "-c",
+                f"ssl_cert_file={tls.cert}",
+                "-c",
+                f"ssl_key_file={tls.key}",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -161,7 +169,9 @@ def postgres_server() -> Iterator[DatabaseServer]:
         _wait_until(lambda: bool(psycopg.connect(conninfo).close() or True), process, log, "postgres")
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {DATABASE}")
-        yield DatabaseServer("127.0.0.1", port, USER, PASSWORD, DATABASE)
+        yield DatabaseServer(
+            "127.0.0.1", port, USER, PASSWORD, DATABASE, ca_pem=tls.ca_pem, other_ca_pem=tls.other_ca_pem
+        )
     finally:
         _stop(process, signal.SIGINT)  # "fast" shutdown
         shutil.rmtree(workdir, ignore_errors=True)
@@ -201,6 +211,7 @@ def mariadb_server() -> Iterator[DatabaseServer]:
         f"CREATE USER IF NOT EXISTS '{USER}'@'%' IDENTIFIED BY '{PASSWORD}';\n"
         f"GRANT ALL PRIVILEGES ON {DATABASE}.* TO '{USER}'@'%';\n"
     )
+    tls = make_tls(workdir)
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -215,6 +226,8 @@ def mariadb_server() -> Iterator[DatabaseServer]:
                 "--skip-networking=0",
                 f"--init-file={workdir / 'init.sql'}",
                 "--skip-log-bin",
+                f"--ssl-cert={tls.cert}",
+                f"--ssl-key={tls.key}",
                 *as_root,
                 *fast,
             ],
@@ -230,7 +243,9 @@ def mariadb_server() -> Iterator[DatabaseServer]:
 
     try:
         _wait_until(ready, process, log, "mariadbd")
-        yield DatabaseServer("127.0.0.1", port, USER, PASSWORD, DATABASE)
+        yield DatabaseServer(
+            "127.0.0.1", port, USER, PASSWORD, DATABASE, ca_pem=tls.ca_pem, other_ca_pem=tls.other_ca_pem
+        )
     finally:
         _stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -238,12 +253,13 @@ def mariadb_server() -> Iterator[DatabaseServer]:
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[DatabaseServer]:
-    """Redis whose default user needs a password (``requirepass``), nothing persisted."""
+    """Redis whose default user needs a password (``requirepass``), plain and TLS ports, nothing persisted."""
     import redis
 
     binary = _binary(["redis-server"], "redis-server")
     workdir = Path(tempfile.mkdtemp(prefix="wfaib-redis-"))
-    port = free_port()
+    tls = make_tls(workdir)
+    port, tls_port = free_port(), free_port()
     log = workdir / "server.log"
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -261,6 +277,14 @@ def redis_server() -> Iterator[DatabaseServer]:
                 str(workdir),
                 "--requirepass",
                 PASSWORD,
+                "--tls-port",
+                str(tls_port),
+                "--tls-cert-file",
+                str(tls.cert),
+                "--tls-key-file",
+                str(tls.key),
+                "--tls-auth-clients",
+                "no",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -272,7 +296,16 @@ def redis_server() -> Iterator[DatabaseServer]:
             log,
             "redis-server",
         )
-        yield DatabaseServer("127.0.0.1", port, "default", PASSWORD, "0")
+        yield DatabaseServer(
+            "127.0.0.1",
+            port,
+            "default",
+            PASSWORD,
+            "0",
+            ca_pem=tls.ca_pem,
+            other_ca_pem=tls.other_ca_pem,
+            tls_port=tls_port,
+        )
     finally:
         _stop(process)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -291,13 +291,33 @@ def test_a_closed_port_is_upstream_unavailable_and_retryable(mariadb_server: Dat
     assert mariadb_server.password not in str(caught.value)
 
 
-def test_tls_required_by_a_server_without_tls_is_a_permanent_error(mariadb_server: DatabaseServer) -> None:
-    tester = ConnectorTester(connector, credential=mariadb_server.credential(ssl_mode="required"))
-    with pytest.raises(ConnectorError, match="SSL is required") as caught:
-        tester.run("query", {"sql": "SELECT 1"})
+def _tls_version(tester: ConnectorTester) -> str:
+    out = tester.run("query", {"sql": "SHOW SESSION STATUS LIKE 'Ssl_version'"})
+    return str(out["rows"][0]["Value"])
+
+
+def test_tls_modes(mariadb_server: DatabaseServer) -> None:
+    def tester(**tls: Any) -> ConnectorTester:
+        return ConnectorTester(connector, credential=mariadb_server.credential(**tls))
+
+    assert _tls_version(tester(ssl_mode="verify_identity", ssl_ca=mariadb_server.ca_pem)).startswith("TLS")
+    assert _tls_version(tester(ssl_mode="required")).startswith("TLS")
+    assert _tls_version(tester()).startswith("TLS")  # preferred, and the server offers it
+    assert _tls_version(tester(ssl_mode="disabled")) == ""
+
+
+def test_a_certificate_from_another_ca_is_a_permanent_tls_error(mariadb_server: DatabaseServer) -> None:
+    credential = mariadb_server.credential(ssl_mode="verify_ca", ssl_ca=mariadb_server.other_ca_pem)
+    with pytest.raises(ConnectorError, match="TLS failed") as caught:
+        ConnectorTester(connector, credential=credential).run("query", {"sql": "SELECT 1"})
     assert caught.value.code == "ConnectorError"
-    preferred = ConnectorTester(connector, credential=mariadb_server.credential())
-    assert preferred.run("query", {"sql": "SELECT 1 AS one"})["rows"] == [{"one": 1}]
+
+
+def test_tls_required_by_a_server_without_tls_is_a_permanent_error() -> None:
+    error = map_mysql_error(
+        pymysql.err.OperationalError(2026, "SSL is required but the server doesn't support it")
+    )
+    assert error.code == "ConnectorError"
 
 
 @pytest.mark.parametrize(

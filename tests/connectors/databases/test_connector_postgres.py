@@ -270,10 +270,22 @@ def test_a_closed_port_is_upstream_unavailable_and_retryable(postgres_server: Da
     assert postgres_server.password not in str(caught.value)
 
 
-def test_tls_required_by_a_server_without_tls_is_a_permanent_error(postgres_server: DatabaseServer) -> None:
-    tester = ConnectorTester(connector, credential=postgres_server.credential(sslmode="require"))
-    with pytest.raises(ConnectorError, match="TLS") as caught:
-        tester.run("query", {"sql": "SELECT 1"})
+def test_verify_full_with_the_servers_ca_connects_over_tls(postgres_server: DatabaseServer) -> None:
+    credential = postgres_server.credential(sslmode="verify-full", ssl_root_cert=postgres_server.ca_pem)
+    tester = ConnectorTester(connector, credential=credential)
+    out = tester.run("query", {"sql": "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"})
+    assert out["rows"][0]["ssl"] is True
+    assert out["rows"][0]["version"].startswith("TLS")
+    plain = ConnectorTester(connector, credential=postgres_server.credential(sslmode="disable"))
+    assert plain.run("query", {"sql": "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"})[
+        "rows"
+    ] == [{"ssl": False}]
+
+
+def test_a_certificate_from_another_ca_is_a_permanent_tls_error(postgres_server: DatabaseServer) -> None:
+    credential = postgres_server.credential(sslmode="verify-ca", ssl_root_cert=postgres_server.other_ca_pem)
+    with pytest.raises(ConnectorError, match=r"TLS failed.*certificate") as caught:
+        ConnectorTester(connector, credential=credential).run("query", {"sql": "SELECT 1"})
     assert caught.value.code == "ConnectorError"
 
 

@@ -13,6 +13,7 @@ from connectors.redis import connector
 from connectors.sdk import (
     RETRYABLE_ERRORS,
     AuthError,
+    ConnectorError,
     InvalidInputError,
     UpstreamUnavailableError,
 )
@@ -176,6 +177,18 @@ def test_url_credential_selects_the_database_and_its_password_is_redacted(
         bad.run("get", {"key": key})
     assert s.password not in str(caught.value)
     assert s.password not in logged_text(caplog)
+
+
+def test_tls_with_the_servers_ca(redis_server: DatabaseServer, key: str) -> None:
+    s = redis_server
+    tls = {"host": s.host, "port": s.tls_port, "password": s.password, "tls": True, "tls_ca": s.ca_pem}
+    tester = ConnectorTester(connector, credential=tls)
+    tester.run("set", {"key": key, "value": "over tls"})
+    assert tester.run("get", {"key": key})["value"] == "over tls"
+    wrong_ca = ConnectorTester(connector, credential={**tls, "tls_ca": s.other_ca_pem})
+    with pytest.raises(ConnectorError, match="TLS failed") as caught:
+        wrong_ca.run("get", {"key": key})
+    assert caught.value.code == "ConnectorError"
 
 
 def test_a_closed_port_is_upstream_unavailable_and_retryable(redis_server: DatabaseServer) -> None:
