@@ -230,7 +230,8 @@ async def map_state(run: Run, st: StateVisit) -> tuple[Any, str | None]:
             task.cancel()
         if distributed:
             run.emit(frame, "MapRunFailed", {"error": failure.error, "cause": failure.cause})
-        if failures and len(failures) > 0 and (tolerated_count or tolerated_percentage):
+        fatal = isinstance(failure, FatalFailure)
+        if not fatal and failures and (tolerated_count or tolerated_percentage):
             raise Failure(
                 "States.ExceedToleratedFailureThreshold",
                 "The specified tolerated failure threshold was exceeded",

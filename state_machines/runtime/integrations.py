@@ -225,7 +225,13 @@ class TaskDispatcher:
         record = await self._runtime.start_child(machine_arn, input_text, name)
         if suffix == "":
             return {"ExecutionArn": record.execution_arn, "StartDate": iso_millis(record.start_date)}
-        info = await self._runtime.await_child(record.execution_arn)
+        try:
+            info = await self._runtime.await_child(record.execution_arn)
+        except asyncio.CancelledError:
+            # The parent stopped waiting (stopped, timed out, a sibling branch failed): AWS stops
+            # the child it runs as a job (why .sync needs states:StopExecution on it).
+            self._runtime.stop_child(record.execution_arn)
+            raise
         as_json = suffix == ".sync:2"
         described: dict[str, Any] = {
             "ExecutionArn": info.execution_arn,

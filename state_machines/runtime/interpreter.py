@@ -11,6 +11,7 @@ Events follow GetExecutionHistory: ``{timestamp, type, id, previousEventId, <x>E
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 import re
@@ -41,6 +42,7 @@ from .payload import evaluate_payload
 from .task_state import task_state, token_execution_arn
 
 __all__ = [
+    "HISTORY_LIMIT",
     "Failure",
     "Frame",
     "Run",
@@ -53,6 +55,19 @@ __all__ = [
 ]
 
 Body = Callable[["Run", StateVisit], Awaitable[tuple[Any, str | None]]]
+
+HISTORY_LIMIT = 25_000
+"""AWS's hard quota of events in one execution's history: the event with this number must be
+ExecutionSucceeded, anything else fails the execution instead."""
+
+YIELD_EVERY = 32
+"""State transitions between two cooperative yields to the event loop. Pass and Choice states
+never await, so without this a loop of them would starve every other execution (and
+``stop_execution``); 32 transitions keep the cost off short runs (a few µs per yield)."""
+
+_EXECUTION_ENDS = frozenset(
+    ("ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut")
+)
 
 
 class Run:
@@ -78,6 +93,7 @@ class Run:
         events: list[dict[str, Any]] | None = None,
         on_effect: Callable[[Run], None] | None = None,
         rng: random.Random | None = None,
+        history_limit: int = HISTORY_LIMIT,
     ) -> None:
         self.execution_arn = execution_arn
         self.state_machine_arn = state_machine_arn
@@ -95,6 +111,9 @@ class Run:
         self.next_event_id = 1
         self.on_effect = on_effect
         self.silent = False
+        self.started = False
+        self.history_limit = history_limit
+        self.transitions = 0
         self.rng = rng or random.Random(execution_arn)
         self.language = definition.get("QueryLanguage", "JSONPath")
         execution: dict[str, Any] = {
@@ -118,6 +137,14 @@ class Run:
         self.next_event_id += 1
         if self.silent:
             return event_id
+        if event_id >= self.history_limit and event_type not in _EXECUTION_ENDS:
+            # The quota's last event is the ExecutionFailed that execute() emits for this failure
+            # (persisted histories never reach the quota, so a replay never gets here).
+            self.next_event_id = self.history_limit
+            raise FatalFailure(
+                "States.Runtime",
+                f"The execution reached the maximum number of history events ({self.history_limit}).",
+            )
         previous = frame.previous_event if frame is not None else event_id - 1
         if frame is not None:
             frame.previous_event = event_id
@@ -174,22 +201,31 @@ class Run:
             self.next_event_id = len(self.events) + 1
 
     # ----------------------------------------------------------------- the execution
+    def begin(self) -> None:
+        """Emit ExecutionStarted, once (a replay after a restart or a redrive already has it).
+
+        ``execute`` calls it first; ``stop_execution`` calls it too, for a run stopped before
+        its first step, so that its history still starts with ExecutionStarted.
+        """
+        if self.started:
+            return
+        self.started = True
+        if self.replayed_events or self.silent:
+            self.next_event_id = 2
+            return
+        self.emit(
+            None,
+            "ExecutionStarted",
+            {
+                "input": dumps(self.input_value),
+                "inputDetails": {"truncated": False},
+                "roleArn": self.execution_context["RoleArn"],
+            },
+        )
+
     async def execute(self) -> tuple[str, Any, str | None, str | None]:
         """Run to the end: ``(status, output, error, cause)``."""
-        if not self.replayed_events:
-            self.emit(
-                None,
-                "ExecutionStarted",
-                {
-                    "input": dumps(self.input_value),
-                    "inputDetails": {"truncated": False},
-                    "roleArn": self.execution_context["RoleArn"],
-                },
-            )
-        else:
-            self.next_event_id = 2
-        if self.silent:
-            self.next_event_id = 2
+        self.begin()
         frame = Frame(path="", scope=Scope(), previous_event=1)
         try:
             output = await self.run_program(self.definition, self.input_value, frame, self.language)
@@ -217,6 +253,9 @@ class Run:
                     "States.Runtime", f"The state '{name}' is not defined in the state machine."
                 )
             value, name = await self.run_state(name, spec, value, frame, language)
+            self.transitions += 1
+            if not self.transitions % YIELD_EVERY:
+                await asyncio.sleep(0)
         return value
 
     def context_for(

@@ -36,7 +36,7 @@ from .exceptions import (
     TaskTimedOut,
 )
 from .integrations import LambdaHandler, PendingToken, TaskDispatcher
-from .interpreter import Failure, Run, dumps, token_execution_arn
+from .interpreter import HISTORY_LIMIT, Failure, Run, dumps, token_execution_arn
 from .models import ExecutionInfo, ResolvedStateMachine, ServiceCaller, StateMachineResolver
 from .store import ExecutionRow, Store
 
@@ -96,8 +96,12 @@ class LocalRuntime:
         account_id: str = "123456789012",
         lambda_handlers: Mapping[str, LambdaHandler] | None = None,
         seed: int | None = None,
+        history_limit: int = HISTORY_LIMIT,
     ) -> None:
+        if history_limit < 3:
+            raise ValueError("history_limit must leave room for ExecutionStarted, a state and the end")
         self.region = region
+        self.history_limit = history_limit
         self.account_id = account_id
         self.clock: Clock = clock or RealClock()
         self._resolver = resolver
@@ -335,12 +339,27 @@ class LocalRuntime:
             events=record.events,
             on_effect=self._persist_progress if self._store is not None else None,
             rng=rng,
+            history_limit=self.history_limit,
         )
         run.silent = silent
         if silent:
             run.replayed_events = 0
         record.run = run
         record.task = self._loop.create_task(self._drive(record, run))
+        record.task.add_done_callback(functools.partial(self._task_done, record))
+
+    def _task_done(self, record: _Record, task: asyncio.Task[None]) -> None:
+        """Finish an execution whose task was cancelled before its first step.
+
+        Cancelling a task that never started closes its coroutine without running any of it, so
+        ``_drive``'s own handler (which calls ``_finish``) never runs: a stop right after a
+        start would leave the execution without a stopDate and its callers waiting.
+        """
+        if record.task is task and record.info.status == "ABORTED" and record.info.stop_date is None:
+            try:
+                self._finish(record, "ABORTED", None, record.info.error, record.info.cause)
+            finally:
+                record.done.set()
 
     async def _drive(self, record: _Record, run: Run) -> None:
         definition_timeout = run.definition.get("TimeoutSeconds")
@@ -524,28 +543,48 @@ class LocalRuntime:
     def stop_execution(
         self, execution_arn: str, error: str | None = None, cause: str | None = None
     ) -> ExecutionInfo:
-        """Abort a running execution (ExecutionAborted)."""
+        """Abort a running execution (ExecutionAborted) and return its final description.
+
+        Child executions it started with ``states:startExecution.sync`` / ``.sync:2`` and is still
+        waiting for are stopped too, as AWS stops them.
+        """
         record = self._record(execution_arn)
         if record.info.status != "RUNNING":
             return record.info
-
-        def _abort() -> None:
-            if record.info.status != "RUNNING":
-                return
-            record.info = _now_info(record.info, status="ABORTED", error=error, cause=cause)
-            if record.run is not None:
-                record.run.go_live()
-                record.run.emit(
-                    None, "ExecutionAborted", {k: v for k, v in (("error", error), ("cause", cause)) if v}
-                )
-            if record.task is not None:
-                record.task.cancel()
-            else:
-                self._finish(record, "ABORTED", None, error, cause)
-
-        self._loop.call_soon_threadsafe(_abort)
+        self._loop.call_soon_threadsafe(self._abort, record, error, cause)
+        # Only a stuck event loop (a blocking call on it) could keep this waiting.
         record.done.wait(5)
         return record.info
+
+    def _abort(self, record: _Record, error: str | None, cause: str | None) -> None:
+        """End a RUNNING execution as ABORTED (loop thread)."""
+        if record.info.status != "RUNNING":
+            return
+        record.info = _now_info(record.info, status="ABORTED", error=error, cause=cause)
+        run = record.run
+        if run is not None:
+            run.begin()
+            run.go_live()
+            run.emit(None, "ExecutionAborted", {k: v for k, v in (("error", error), ("cause", cause)) if v})
+        task = record.task
+        if task is None or task.done():
+            try:
+                self._finish(record, "ABORTED", None, error, cause)
+            finally:
+                record.done.set()
+            return
+        # ``_drive`` (or ``_task_done`` for a task that never started) finishes the record.
+        task.cancel()
+
+    def stop_child(self, execution_arn: str) -> None:
+        """Stop a nested execution whose parent stopped waiting for it (loop thread).
+
+        Closing the runtime also cancels parents; their children must stay RUNNING then, to
+        resume with them.
+        """
+        record = self._records.get(execution_arn)
+        if record is not None and not self._closed:
+            self._abort(record, None, None)
 
     def redrive_execution(self, execution_arn: str) -> ExecutionInfo:
         """Continue a FAILED/TIMED_OUT/ABORTED standard execution from where it stopped."""

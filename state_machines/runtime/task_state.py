@@ -174,8 +174,9 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
     if request.token is not None:
         run.host.register_token(run, request.token, request)
     timed_out = False
+    call = asyncio.ensure_future(run.host.call_task(run, request))
+    waiters: dict[asyncio.Future[Any], str] = {}
     try:
-        call = asyncio.ensure_future(run.host.call_task(run, request))
         if timeout is None and heartbeat is None:
             return await call
         start_key = f"{key}@scheduled"
@@ -187,7 +188,7 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
         deadline = started + timedelta(seconds=float(timeout)) if timeout is not None else None
         beat_window = timedelta(seconds=float(heartbeat)) if heartbeat is not None else None
         while True:
-            waiters: dict[asyncio.Future[Any], str] = {call: "call"}
+            waiters = {call: "call"}
             if deadline is not None:
                 waiters[asyncio.ensure_future(run.clock.sleep_until(deadline))] = "timeout"
             if beat_window is not None and request.heartbeat is not None:
@@ -195,14 +196,13 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
                 waiters[asyncio.ensure_future(run.clock.sleep_until(beat_deadline))] = "heartbeat"
                 waiters[asyncio.ensure_future(request.heartbeat.wait())] = "beat"
             done, _ = await asyncio.wait(list(waiters), return_when=asyncio.FIRST_COMPLETED)
+            if call in done:
+                return call.result()
             for waiter in waiters:
                 if waiter is not call and waiter not in done:
                     waiter.cancel()
             kinds = {waiters[d] for d in done}
-            if "call" in kinds:
-                return call.result()
             if "timeout" in kinds:
-                call.cancel()
                 timed_out = True
                 raise Failure("States.Timeout", None)
             if request.heartbeat is not None:
@@ -212,10 +212,13 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
                 and beat_window is not None
                 and run.clock.now() >= (request.last_beat or started) + beat_window
             ):
-                call.cancel()
                 timed_out = True
                 raise Failure("States.HeartbeatTimeout", None)
     finally:
+        # Also when this task is cancelled (the execution stopped): asyncio.wait cancels
+        # nothing it waits on, and a call left running would outlive its execution.
+        for waiter in (call, *waiters):
+            waiter.cancel()
         if request.token is not None:
             run.host.release_token(request.token, timed_out=timed_out)
 
