@@ -103,8 +103,10 @@ def _connect_kwargs(credential: PostgresCredential, root_cert: str | None) -> di
             dbname=credential.database,
             user=credential.username,
             password=credential.password.get_secret_value(),
-            sslmode=credential.sslmode,
         )
+    if credential.url is None or "sslmode" in credential.model_fields_set:
+        # With a URL, its own ?sslmode= applies unless the field is set (then the field wins).
+        kwargs["sslmode"] = credential.sslmode
     if root_cert is not None:
         kwargs["sslrootcert"] = root_cert
     return kwargs

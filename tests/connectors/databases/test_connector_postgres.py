@@ -249,6 +249,14 @@ def test_url_credential_works_and_its_password_is_redacted(
         connector, credential={"url": f"postgresql://{s.user}:{s.password}@{s.host}:{s.port}/{s.database}"}
     )
     assert good.run("query", {"sql": "SELECT current_database() AS db"})["rows"] == [{"db": s.database}]
+    url = f"postgresql://{s.user}:{s.password}@{s.host}:{s.port}/{s.database}"
+    ssl_in_use = {"sql": "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"}
+    in_url = ConnectorTester(connector, credential={"url": f"{url}?sslmode=disable"})
+    assert in_url.run("query", ssl_in_use)["rows"] == [{"ssl": False}]
+    field_wins = ConnectorTester(
+        connector, credential={"url": f"{url}?sslmode=disable", "sslmode": "require"}
+    )
+    assert field_wins.run("query", ssl_in_use)["rows"] == [{"ssl": True}]
     with pytest.raises(InvalidInputError) as caught:
         good.run("query", {"sql": "SELECT %s::int", "params": [s.password]})
     assert s.password not in str(caught.value)
