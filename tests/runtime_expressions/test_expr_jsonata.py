@@ -206,12 +206,42 @@ class TestTemplates:
 
 
 class TestEngine:
-    def test_fast_path_agrees_with_the_library(self) -> None:
+    @pytest.mark.parametrize(
+        "expression",
+        [
+            "$v.a.b",
+            "$v.l.b",
+            "$v.missing",
+            "$states.input.items.name",
+            "$states.input.n",
+            "(($states.input.a))",
+            "($t := $states.input; $t.items)",
+            "($p := $v; $q := $p; ($q.a.b))",
+            "($t := $states.input; $t.missing)",
+            "($t := $states.input.n; $t)",
+            "($t := $states.input.items; $t.name)",
+            "($t := $nope; $t.x)",
+        ],
+    )
+    def test_plain_programs_agree_with_the_library(self, expression: str) -> None:
         bindings = {"states": STATES, "v": {"a": {"b": 2}, "l": [{"b": 1}, {"b": 3}]}}
-        for expression in ("$v.a.b", "$v.l.b", "$v.missing", "$states.input.items.name", "$states.input.n"):
-            fast = jsonata_eval._run(expression, None, bindings)
-            slow = jsonata_eval._run(f"({expression})", None, bindings)
-            assert fast == slow or (fast is slow is jsonata_eval._UNDEFINED), expression
+        steps = jsonata_eval._plain_program(expression)
+        assert steps is not None
+        compiled, _ = jsonata_eval._compile(expression)
+        jsonata_eval.Jsonata.CURRENT.jsonata = compiled
+        library = compiled.evaluate(None, bindings)
+        ours = jsonata_eval._run(expression, None, bindings)
+        if library is None:
+            assert ours is jsonata_eval._UNDEFINED
+        else:
+            assert ours == jsonata_eval._to_json(library, set())
+
+    @pytest.mark.parametrize(
+        "expression",
+        ["$a + 1", "($a := 1; $a)", "$a := $b", "$a.b[0]", "$a.and", "($a := $b; $c := $d", "$f()"],
+    )
+    def test_other_expressions_are_not_plain(self, expression: str) -> None:
+        assert jsonata_eval._plain_program(expression) is None
 
     def test_runaway_expressions_time_out(self) -> None:
         with pytest.raises(JException) as raised:
