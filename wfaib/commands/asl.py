@@ -179,8 +179,10 @@ def _execute(definition: str, input_text: str, timeout: float) -> tuple[AslRunRe
             f"The execution was still running after {timeout:g} s of real time and was stopped; "
             "raise --timeout to allow more."
         )
-        runtime.stop_execution(started.execution_arn, error="wfaib.RunTimeout", cause=cause)
-        # Not closing the runtime: its daemon thread may still be busy and ends with the process.
+        stopped = runtime.stop_execution(started.execution_arn, error="wfaib.RunTimeout", cause=cause)
+        if stopped.status != "RUNNING":
+            # The runtime yields between states, so the stop lands at once and the loop is idle.
+            runtime.close()
         return AslRunResult(status="ABORTED", error="wfaib.RunTimeout", cause=cause), EXIT_FAILED
     runtime.close()
     output = json.loads(info.output) if info.output is not None else None
