@@ -46,6 +46,12 @@ class SearchIssuesOutput(ActionOutput):
     ] = None
 
 
+def _next_token(page: dict[str, Any]) -> str | None:
+    # The last page says ``isLast: true`` and usually has no ``nextPageToken`` key at all (though
+    # Atlassian has shipped both ways); a token without ``isLast`` means there is more.
+    return None if page.get("isLast") else page.get("nextPageToken")
+
+
 @JIRA.action("search_issues", version=1)
 def search_issues(params: SearchIssuesInput, ctx: ActionContext) -> SearchIssuesOutput:
     """Find issues with JQL, following ``nextPageToken`` up to ``max_pages`` pages."""
@@ -65,10 +71,9 @@ def search_issues(params: SearchIssuesInput, ctx: ActionContext) -> SearchIssues
         json=body,
         cursor_in="json",
         cursor_param="nextPageToken",
-        # The last page carries ``isLast: true`` and (usually) no ``nextPageToken`` key at all.
-        next_cursor=lambda page: None if page.get("isLast", True) else page.get("nextPageToken"),
+        next_cursor=_next_token,
         max_pages=params.max_pages,
     ):
         issues.extend(issue_from_jira(raw, params.fields) for raw in page.get("issues", []))
-        token = None if page.get("isLast", True) else page.get("nextPageToken")
+        token = _next_token(page)
     return SearchIssuesOutput(issues=issues, next_page_token=token)
