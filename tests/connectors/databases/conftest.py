@@ -43,8 +43,11 @@ def _binary(names: list[str], package: str) -> str:
 
 
 def _postgres_bindir() -> Path:
+    # Debian installs each major version side by side: take the newest.
     candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
+        (p for p in glob.glob("/usr/lib/postgresql/*/bin") if Path(p).parent.name.isdigit()),
+        key=lambda p: int(Path(p).parent.name),
+        reverse=True,
     )
     for directory in candidates:
         if os.access(Path(directory) / "postgres", os.X_OK) and os.access(
