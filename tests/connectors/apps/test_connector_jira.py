@@ -108,6 +108,17 @@ def test_search_stops_at_max_pages_and_resumes_from_the_token(
     assert [i["summary"] for i in rest["issues"]] == ["ops 2", "ops 3", "ops 4"]
 
 
+def test_search_without_is_last_follows_the_token_until_it_is_gone(
+    jira: FakeJira, tester: ConnectorTester
+) -> None:
+    jira.send_is_last = False
+    for n in range(3):
+        jira.add_issue("OPS", f"ops {n}")
+    out = tester.run("search_issues", {"jql": "project = OPS", "max_results": 2})
+    assert [i["summary"] for i in out["issues"]] == ["ops 0", "ops 1", "ops 2"]
+    assert out["next_page_token"] is None and len(jira.requests) == 2
+
+
 def test_add_comment_sends_adf(jira: FakeJira, tester: ConnectorTester) -> None:
     issue = jira.add_issue("OPS", "Printer")
     out = tester.run("add_comment", {"issue_key": issue["key"], "text": "On it"})

@@ -42,6 +42,8 @@ class FakeJira(FakeServer):
         super().__init__()
         self.issues: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, list[dict[str, Any]]] = {}
+        self.send_is_last = True
+        """False: pages leave out ``isLast`` (Atlassian has shipped both shapes)."""
         self._ids = itertools.count(10001)
         self._numbers: dict[str, itertools.count[int]] = {key: itertools.count(1) for key in self.projects}
         self.route("POST", "/rest/api/3/issue")(self._create)
@@ -179,6 +181,8 @@ class FakeJira(FakeServer):
         }
         if not page["isLast"]:
             page["nextPageToken"] = str(start + size)  # opaque to clients
+        if not self.send_is_last:
+            del page["isLast"]
         return json_response(page)
 
     def _comment(self, request: Request, key: str) -> Response:
