@@ -129,6 +129,11 @@ def _invalid_json(exc: json.JSONDecodeError) -> Response[str]:
     return error_response(400, "invalid_json", f"The body is not JSON: {exc.msg} at position {exc.pos}.")
 
 
+@app.exception_handler(RecursionError)  # type: ignore[untyped-decorator]
+def _too_deep(exc: RecursionError) -> Response[str]:
+    return error_response(400, "invalid_json", "The body is nested too deeply.")
+
+
 @app.exception_handler(UnicodeDecodeError)  # type: ignore[untyped-decorator]
 def _not_text(exc: UnicodeDecodeError) -> Response[str]:
     return error_response(400, "invalid_json", "The body is not UTF-8 JSON.")

@@ -6,7 +6,7 @@ Example:
     'wfaib'
 """
 
-from functions.shared.exceptions import ItemNotFoundError, StoreError, VersionConflictError
+from functions.shared.exceptions import ItemExistsError, ItemNotFoundError, StoreError, VersionConflictError
 from functions.shared.settings import Settings
 
-__all__ = ["ItemNotFoundError", "Settings", "StoreError", "VersionConflictError"]
+__all__ = ["ItemExistsError", "ItemNotFoundError", "Settings", "StoreError", "VersionConflictError"]

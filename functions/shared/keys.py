@@ -11,6 +11,8 @@ workflow version       ``TENANT#<t>``             ``WFV#<workflow>#<00000007>``
 run                    ``TENANT#<t>``             ``RUN#<run id>``                ``TENANT#<t>#WF#<workflow>`` / ``RUN#<run id>``
 credential metadata    ``TENANT#<t>``             ``CRED#<credential>``
 audit entry            ``TENANT#<t>``             ``AUDIT#<entry id>``
+webhook                ``TENANT#<t>``             ``HOOK#<path>``
+idempotency claim      ``TENANT#<t>``             ``IDEMP#<workflow>#<key hash>``
 =====================  =========================  ==============================  ====================
 
 Run and audit ids are time-ordered, so a descending query lists the newest first.
@@ -26,6 +28,8 @@ __all__ = [
     "api_key_sk",
     "audit_sk",
     "credential_sk",
+    "hook_sk",
+    "idempotency_sk",
     "new_sortable_id",
     "run_sk",
     "runs_by_workflow_pk",
@@ -81,6 +85,14 @@ def runs_by_workflow_pk(tenant_id: str, workflow_id: str) -> str:
 
 def credential_sk(credential_id: str) -> str:
     return f"{CREDENTIAL_PREFIX}{credential_id}"
+
+
+def hook_sk(path: str) -> str:
+    return f"HOOK#{path}"
+
+
+def idempotency_sk(workflow_id: str, key_hash: str) -> str:
+    return f"IDEMP#{workflow_id}#{key_hash}"
 
 
 def audit_sk(entry_id: str) -> str:

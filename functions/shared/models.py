@@ -19,12 +19,15 @@ from functions.shared.settings import Settings
 __all__ = [
     "GSI1_NAME",
     "TABLE_DEFINITION",
+    "TTL_ATTRIBUTE",
     "ApiKeyItem",
     "AuditItem",
     "CredentialItem",
+    "IdempotencyItem",
     "RunItem",
     "TenantItem",
     "UserItem",
+    "WebhookItem",
     "WorkflowItem",
     "WorkflowVersionItem",
     "bind_table",
@@ -32,6 +35,7 @@ __all__ = [
 ]
 
 GSI1_NAME = "gsi1"
+TTL_ATTRIBUTE = "expires_at"  # DynamoDB deletes items (idempotency claims) after this epoch second
 
 # The table as DynamoDB's CreateTable sees it; the local platform creates it from this and the
 # CDK stack declares the same keys and index.
@@ -178,6 +182,33 @@ class CredentialItem(Model):
     rotated_at = UTCDateTimeAttribute(null=True)
 
 
+class WebhookItem(Model):
+    """A webhook path of a tenant: the workflow it starts and its signing secret (Standard Webhooks)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    workflow_id = UnicodeAttribute()
+    secret = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class IdempotencyItem(Model):
+    """The first run started for an idempotency key; ``expires_at`` is the table's TTL attribute."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    run_id = UnicodeAttribute()
+    body_sha256 = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = NumberAttribute()
+
+
 class AuditItem(Model):
     class Meta(TableMeta):
         pass
@@ -199,6 +230,8 @@ _MODELS: tuple[type[Model], ...] = (
     WorkflowVersionItem,
     RunItem,
     CredentialItem,
+    WebhookItem,
+    IdempotencyItem,
     AuditItem,
 )
 

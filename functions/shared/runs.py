@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from functions.shared import stepfunctions, store
 from functions.shared.exceptions import RunRefusedError
 from functions.shared.keys import new_sortable_id
@@ -44,9 +46,16 @@ def start_run(
             f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
             {"environment": environment, "published_to": sorted(workflow.environments)},
         )
+    fixed_name = run_id is not None
     run_id = run_id or new_sortable_id()
     alias_arn = f"{published['state_machine_arn']}:{environment}"
-    execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
+    try:
+        execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
+    except ClientError as exc:
+        if not fixed_name or exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+            raise
+        # An earlier attempt of this very start got as far as Step Functions: it is the run.
+        execution_arn = stepfunctions.execution_arn(str(published["state_machine_arn"]), run_id)
     run = RunRecord(
         id=run_id,
         workflow_id=workflow_id,

@@ -22,6 +22,7 @@ from functions.shared import Settings
 __all__ = [
     "decode_json",
     "describe_execution",
+    "execution_arn",
     "execution_history",
     "point_alias",
     "publish_version",
@@ -134,6 +135,11 @@ def start_execution(settings: Settings, alias_arn: str, name: str, input_documen
         stateMachineArn=alias_arn, name=name, input=json.dumps(input_document)
     )
     return str(started["executionArn"])
+
+
+def execution_arn(machine_arn: str, name: str) -> str:
+    """The ARN Step Functions gives the execution ``name`` of a state machine (Standard)."""
+    return f"{machine_arn.replace(':stateMachine:', ':execution:', 1)}:{name}"
 
 
 def describe_execution(settings: Settings, execution_arn: str) -> dict[str, Any]:

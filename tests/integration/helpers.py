@@ -102,6 +102,8 @@ def example(name: str, new_id: str | None = None) -> dict[str, Any]:
     document = dict(json.loads((EXAMPLES / f"{name}.json").read_text()))
     if new_id is not None:
         document["id"] = new_id
+        if document["trigger"].get("type") == "webhook":
+            document["trigger"]["path"] = new_id  # webhook paths are unique per tenant
     return document
 
 

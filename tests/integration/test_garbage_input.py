@@ -12,6 +12,8 @@ from integration.helpers import Api, assert_envelope, example, unique
 GARBAGE: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/workflows", {"content": b"{not json"}),
     ("POST", "/workflows", {"content": b"\xff\xfe\x00binary"}),
+    ("POST", "/workflows", {"content": b"[" * 100_000}),
+    ("PUT", "/workflows/hello", {"content": b'{"a":' * 50_000}),
     ("POST", "/workflows", {"json": [1, 2, 3]}),
     ("POST", "/workflows", {"json": "a string"}),
     ("POST", "/workflows", {"json": None}),

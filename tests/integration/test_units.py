@@ -11,10 +11,10 @@ import pytest
 from functions.api.auth import ROLE_PERMISSIONS, ROLES, authenticate, issue_token, role_at_most
 from functions.api.errors import BadRequestError, UnauthorizedError
 from functions.api.routes.workflows import _expected_version
-from functions.shared.stepfunctions import state_machine_name
 from functions.shared import Settings
 from functions.shared.exceptions import InvalidCursorError
 from functions.shared.keys import new_sortable_id
+from functions.shared.stepfunctions import state_machine_name
 from functions.shared.store import _decode_cursor
 from wfaib.dev.gateway import proxy_event
 

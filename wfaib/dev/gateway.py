@@ -16,7 +16,7 @@ import mimetypes
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -153,7 +153,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class Gateway:
-    """Serves the API handler under ``/api`` and the static site everywhere else."""
+    """Serves the API handler under ``/api`` (and other functions under their routes), the static site elsewhere."""
 
     def __init__(
         self,
@@ -163,8 +163,10 @@ class Gateway:
         host: str = "127.0.0.1",
         port: int = 8080,
         after_request: Callable[[str], None] | None = None,
+        routes: Mapping[str, LambdaHandler] | None = None,
     ) -> None:
         self._handler = handler
+        self._routes = dict(routes or {})
         self._static_root = static_root.resolve()
         self._after_request = after_request
         self._lock = threading.Lock()
@@ -179,9 +181,17 @@ class Gateway:
         return f"http://{host!s}:{port}"
 
     def invoke(self, event: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Run the handler on ``event`` as Lambda would; the HTTP status, headers and body."""
+        """Run the handler on ``event`` as Lambda would; the HTTP status, headers and body.
+
+        ``routes`` send path prefixes to other functions (``/hooks/`` to the webhook function), as
+        API Gateway resources do.
+        """
+        handler = next(
+            (routed for prefix, routed in self._routes.items() if str(event["path"]).startswith(prefix)),
+            self._handler,
+        )
         with self._lock:
-            response = self._handler(event, LocalLambdaContext())
+            response = handler(event, LocalLambdaContext())
         if self._after_request is not None:
             self._after_request(event["httpMethod"])
         headers: list[tuple[str, str]] = []

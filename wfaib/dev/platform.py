@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from functions.shared.models import TABLE_DEFINITION
+from functions.shared.models import TABLE_DEFINITION, TTL_ATTRIBUTE
 from functions.shared.settings import Settings
 from state_machines.runtime import Clock
 from wfaib.dev.gateway import API_STAGE, Gateway
@@ -99,6 +99,7 @@ class LocalPlatform:
     def _start(self) -> None:
         from functions.api import context
         from functions.api.handler import lambda_handler
+        from functions.triggers import handler as triggers
         from wfaib.local.aws_integrations import AwsIntegrationSettings
         from wfaib.sfn_local import SfnHttpServer, SfnLocal
 
@@ -150,12 +151,14 @@ class LocalPlatform:
         self.settings = self.settings.model_copy(update={"stepfunctions_endpoint": self.sfn_endpoint})
 
         context.configure(self.settings)
+        triggers.configure(self.settings)
         self._gateway = Gateway(
             lambda_handler,  # type: ignore[arg-type]
             self.static_root,
             host=self._host,
             port=self._port,
             after_request=lambda method: self._dirty.set(),
+            routes={"/hooks/": triggers.lambda_handler},  # type: ignore[dict-item]
         ).start()
         self._stack.append(self._gateway.stop)
         self._flusher = threading.Thread(target=self._flush_loop, name="wfaib-snapshot", daemon=True)
@@ -255,6 +258,9 @@ def _recreate_table(dynamodb: Any, table_name: str) -> None:
     with contextlib.suppress(dynamodb.exceptions.ResourceNotFoundException):
         dynamodb.delete_table(TableName=table_name)
     dynamodb.create_table(TableName=table_name, **TABLE_DEFINITION)
+    dynamodb.update_time_to_live(
+        TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+    )
 
 
 def _delete_secrets(secretsmanager: Any, prefix: str) -> None:

@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.context import caller, current_settings, header, json_response
-from functions.api.errors import BadRequestError, ConflictError, UnprocessableError
-from functions.shared import stepfunctions, store
+from functions.api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
+from functions.shared import ItemExistsError, stepfunctions, store
 from functions.shared.store import VersionRecord, WorkflowRecord
 
 if TYPE_CHECKING:
@@ -317,6 +317,7 @@ def publish(
     request = request or PublishRequest()
     settings = current_settings()
     stored = _version_or_latest(identity.tenant_id, workflow_id, request.version)
+    _register_webhook(identity.tenant_id, workflow_id, stored.document)
     machine_arn = stepfunctions.state_machine_arn(settings, identity.tenant_id, workflow_id)
     version_arn, state_nodes = stored.state_machine_version_arn, stored.state_nodes
     if version_arn is None or state_nodes is None:
@@ -407,3 +408,78 @@ def _point(
         state_machine_version_arn=version_arn,
         alias_arn=alias_arn,
     )
+
+
+class WebhookOut(BaseModel):
+    workflow_id: str
+    path: str
+    urls: dict[str, str] = Field(description="Per environment, relative to the API's base URL.")
+    secret: str = Field(description="Standard Webhooks signing secret (whsec_...).")
+
+
+def _webhook_path(workflow_id: str, document: dict[str, Any]) -> str | None:
+    trigger = document.get("trigger") or {}
+    if trigger.get("type") != "webhook":
+        return None
+    return str(trigger.get("path") or workflow_id).strip("/") or workflow_id
+
+
+def _register_webhook(tenant_id: str, workflow_id: str, document: dict[str, Any]) -> None:
+    """Give a webhook workflow its path (and a signing secret) before it is published."""
+    from functions.shared.signatures import new_secret
+
+    path = _webhook_path(workflow_id, document)
+    if path is None:
+        return
+    try:
+        store.register_webhook(tenant_id, path, workflow_id, new_secret=new_secret())
+    except ItemExistsError as exc:
+        raise ConflictError(
+            "webhook_path_taken", f"Another workflow already receives webhooks at '{path}'.", {"path": path}
+        ) from exc
+
+
+def _webhook_of(tenant_id: str, workflow_id: str) -> WebhookOut:
+    document = store.get_workflow(tenant_id, workflow_id).document
+    path = _webhook_path(workflow_id, document)
+    hook = store.get_webhook(tenant_id, path) if path else None
+    if hook is None or hook.workflow_id != workflow_id:
+        raise NotFoundError(
+            "no_webhook", f"Workflow '{workflow_id}' has no webhook; publish a webhook trigger first."
+        )
+    urls = {
+        environment: f"/hooks/{tenant_id}/{environment}/{hook.path}"
+        for environment in ("dev", "staging", "prod")
+    }
+    return WebhookOut(workflow_id=workflow_id, path=hook.path, urls=urls, secret=hook.secret)
+
+
+@router.get(
+    "/workflows/<workflow_id>/webhook",
+    summary="The webhook of a workflow: its URLs and signing secret",
+    tags=["workflows"],
+)
+def get_webhook(workflow_id: WorkflowId) -> WebhookOut:
+    identity = caller("workflow:update")
+    return _webhook_of(identity.tenant_id, workflow_id)
+
+
+@router.post(
+    "/workflows/<workflow_id>/webhook/rotate",
+    summary="Replace the webhook's signing secret (the old one stops working at once)",
+    tags=["workflows"],
+)
+def rotate_webhook(workflow_id: WorkflowId) -> WebhookOut:
+    from functions.shared.signatures import new_secret
+
+    identity = caller("workflow:update")
+    current = _webhook_of(identity.tenant_id, workflow_id)
+    store.rotate_webhook_secret(identity.tenant_id, current.path, new_secret())
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action="webhook.rotate",
+        resource=f"workflow/{workflow_id}",
+        details={"path": current.path},
+    )
+    return _webhook_of(identity.tenant_id, workflow_id)

@@ -1,0 +1,43 @@
+"""Lambda entry point of webhooks (API Gateway REST proxy events for ``/hooks/...``).
+
+Kept apart from the API function so a delivery pays only for what it uses on a cold start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.shared.models import bind_table
+from functions.shared.settings import Settings, settings_from_env
+from functions.triggers.webhook import receive
+
+__all__ = ["configure", "lambda_handler"]
+
+logger = Logger(service="wfaib-triggers")
+_settings: list[Settings] = []
+
+
+def configure(settings: Settings) -> None:
+    """Use ``settings`` from now on (the local platform calls this; Lambda reads the environment)."""
+    bind_table(settings)
+    _settings[:] = [settings]
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if not _settings:
+        configure(settings_from_env())
+    try:
+        return receive(_settings[0], event)
+    except Exception:
+        logger.exception("Unhandled error")
+        return {
+            "statusCode": 500,
+            "headers": {"Content-Type": "application/json"},
+            "body": '{"error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": {}}}',
+            "isBase64Encoded": False,
+        }

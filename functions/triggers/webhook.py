@@ -1,0 +1,160 @@
+"""``POST /hooks/{tenant}/{environment}/{path}``: a signed delivery starts at most one run.
+
+- The tenant is in the URL (there is no token); the request must carry a Standard Webhooks
+  signature made with that webhook's secret, so nobody else can start the tenant's runs.
+- Exactly-once start: the ``Idempotency-Key`` header, or else the ``webhook-id``, is claimed with a
+  conditional write before anything starts, and the claimed run id becomes the execution name. A
+  duplicate delivery (even a concurrent one) gets the first run back (``200``,
+  ``Idempotent-Replayed: true``); a key reused with another body is refused (``422``).
+- The body (JSON) is the run's input, ``$trigger`` in expressions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import time
+from datetime import timedelta
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from functions.shared import runs, store
+from functions.shared.exceptions import ItemNotFoundError, RunRefusedError, StoreError
+from functions.shared.keys import new_sortable_id
+from functions.shared.settings import Settings
+from functions.shared.signatures import SignatureError, verify
+from functions.shared.store import RunRecord
+
+__all__ = ["KEEP_KEYS_FOR", "WEBHOOK_PATH", "receive"]
+
+WEBHOOK_PATH = re.compile(
+    r"^/hooks/(?P<tenant>[a-z0-9][a-z0-9-]{0,30})/(?P<environment>dev|staging|prod)/(?P<path>[A-Za-z0-9_\-/]{1,200})$"
+)
+KEEP_KEYS_FOR = timedelta(days=7)
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json", **(headers or {})},
+        "body": json.dumps(body, default=str),
+        "isBase64Encoded": False,
+    }
+
+
+def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return _answer(status, {"error": {"code": code, "message": message, "details": details or {}}})
+
+
+def receive(settings: Settings, event: dict[str, Any], *, now: float | None = None) -> dict[str, Any]:
+    """Handle one API Gateway proxy event for a webhook; the proxy response."""
+    try:
+        return _receive(settings, event, time.time() if now is None else now)
+    except _Refusal as refusal:
+        return _error(refusal.status, refusal.code, refusal.message, refusal.details)
+    except (StoreError, BotoCoreError):
+        return _error(
+            503, "unavailable", "The delivery could not be recorded; retry it (it will not run twice)."
+        )
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
+        return _error(
+            502, "upstream_error", f"An AWS service refused the call ({code}).", {"aws_error": code}
+        )
+
+
+def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str, Any]:
+    match = WEBHOOK_PATH.match(str(event.get("path") or ""))
+    if match is None:
+        raise _Refusal(404, "not_found", "No webhook here.")
+    tenant_id, environment, path = match["tenant"], match["environment"], match["path"]
+    headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    body = _body(event)
+    try:
+        hook = store.get_webhook(tenant_id, path)
+        workflow = store.get_workflow(tenant_id, hook.workflow_id)
+    except ItemNotFoundError as exc:
+        raise _Refusal(404, "not_found", "No webhook here.") from exc
+    try:
+        message_id = verify(hook.secret, headers, body, now)
+    except SignatureError as exc:
+        raise _Refusal(401, "invalid_signature", str(exc)) from exc
+    trigger = workflow.document.get("trigger") or {}
+    if trigger.get("type") != "webhook":
+        raise _Refusal(404, "not_found", "No webhook here.")
+    if event.get("httpMethod") != trigger.get("method", "POST"):
+        raise _Refusal(405, "method_not_allowed", f"This webhook accepts {trigger.get('method', 'POST')}.")
+    payload = _payload(body)
+    key = headers.get("idempotency-key") or message_id
+    key_hash = hashlib.sha256(key.encode()).hexdigest()[:40]
+    body_hash = hashlib.sha256(body).hexdigest()
+    claim = store.claim_idempotency_key(
+        tenant_id,
+        hook.workflow_id,
+        key_hash,
+        run_id=new_sortable_id(),
+        body_sha256=body_hash,
+        keep_for=KEEP_KEYS_FOR,
+    )
+    if not claim.claimed:
+        if claim.body_sha256 != body_hash:
+            raise _Refusal(
+                422,
+                "idempotency_key_reused",
+                "This idempotency key came before with another body.",
+                {"run_id": claim.run_id},
+            )
+        try:
+            return _answer(
+                200, _run_body(store.get_run(tenant_id, claim.run_id)), {"Idempotent-Replayed": "true"}
+            )
+        except ItemNotFoundError:
+            pass  # the first delivery stopped before recording its run: finish its start (same name)
+    try:
+        run = runs.start_run(
+            settings,
+            tenant_id,
+            hook.workflow_id,
+            environment,
+            payload,
+            started_by=f"webhook:{path}",
+            trigger="webhook",
+            run_id=claim.run_id,
+        )
+    except RunRefusedError as exc:
+        if claim.claimed:
+            store.release_idempotency_key(tenant_id, hook.workflow_id, key_hash)
+        raise _Refusal(409, exc.code, str(exc), exc.details) from exc
+    return _answer(202, _run_body(run))
+
+
+def _body(event: dict[str, Any]) -> bytes:
+    raw = event.get("body") or ""
+    return base64.b64decode(raw) if event.get("isBase64Encoded") else str(raw).encode()
+
+
+def _payload(body: bytes) -> Any:
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise _Refusal(400, "invalid_json", "The body must be JSON (and not nested too deeply).") from exc
+
+
+def _run_body(run: RunRecord) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "workflow_id": run.workflow_id,
+        "status": run.status,
+        "environment": run.environment,
+    }
