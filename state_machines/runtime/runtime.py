@@ -591,14 +591,17 @@ class LocalRuntime:
         record = self._record(execution_arn)
         if record.info.type == "EXPRESS" or record.info.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
             raise ExecutionNotRedrivable(f"Execution is {record.info.status} and cannot be redriven")
+        if not record.events and self._store is not None:
+            record.events.extend(self._store.events(execution_arn))
+        if len(record.events) >= self.history_limit - 1:
+            # AWS redrives only histories below 24,999 events (its redriveStatusReason sentence).
+            raise ExecutionNotRedrivable("Execution history event limit exceeded.")
         journal = (
             record.run.journal
             if record.run is not None
             else (self._store.journal(execution_arn) if self._store else {})
         )
         journal = {k: v for k, v in journal.items() if "error" not in v}
-        if not record.events and self._store is not None:
-            record.events.extend(self._store.events(execution_arn))
         now = self.clock.now()
         record.info = _now_info(
             record.info,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from state_machines.runtime import LocalRuntime, VirtualClock
+from state_machines.runtime import ExecutionNotRedrivable, LocalRuntime, VirtualClock
 
 from .conftest import MACHINE, START, asl, event_types, wait_until
 
@@ -302,3 +302,44 @@ def test_a_failing_sibling_branch_stops_the_child_its_neighbour_waits_for() -> N
 
     assert info.status == "FAILED" and info.error == "Broken"
     assert child.status == "ABORTED"
+
+
+def test_an_execution_that_reached_the_quota_cannot_be_redriven() -> None:
+    with LocalRuntime(clock=VirtualClock(START, auto_advance=True), history_limit=50) as runtime:
+        info = runtime.start_sync_execution(
+            state_machine_arn=MACHINE + "endless", definition=ENDLESS, input='{"n": 0}', type="STANDARD"
+        )
+
+        with pytest.raises(ExecutionNotRedrivable, match="Execution history event limit exceeded"):
+            runtime.redrive_execution(info.execution_arn)
+        assert runtime.describe_execution(info.execution_arn).status == "FAILED"
+
+
+# ------------------------------------------------------------------------- task tokens and time
+def test_auto_advance_never_jumps_over_an_outstanding_task_token() -> None:
+    """The documented choice: a token is answered from outside, at a moment auto-advance cannot
+    foresee, so its TimeoutSeconds must not fire before anyone had a chance to answer."""
+    tokens: list[str] = []
+    with LocalRuntime(clock=VirtualClock(START, auto_advance=True)) as runtime:
+        runtime.register_lambda("ask", lambda event, context: tokens.append(event["token"]))
+        definition = asl(
+            {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}},
+                    "TimeoutSeconds": 60,
+                    "HeartbeatSeconds": 10,
+                    "End": True,
+                }
+            }
+        )
+        started = runtime.start_execution(state_machine_arn=MACHINE + "m", definition=definition)
+        token = wait_until(lambda: tokens)[0]
+        wait_until(lambda: "TaskSubmitted" in event_types(runtime, started.execution_arn))
+
+        assert runtime.clock.now() == START
+        runtime.send_task_success(token, '{"ok": true}')
+        info = runtime.wait(started.execution_arn, timeout=5)
+
+    assert info.status == "SUCCEEDED" and json.loads(info.output or "") == {"ok": True}
