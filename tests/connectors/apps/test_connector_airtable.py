@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fakes.airtable import BASE_ID, OTHER_BASE_ID, TOKEN, FakeAirtable
@@ -139,11 +139,14 @@ def test_upsert_merges_on_fields(airtable: FakeAirtable, tester: ConnectorTester
     assert existing["fields"]["Plan"] == "pro"
 
 
-def test_wrong_token_is_an_auth_error_without_the_token(airtable: FakeAirtable) -> None:
+def test_wrong_token_is_an_auth_error_without_the_token(
+    airtable: FakeAirtable, logs_without: Callable[..., None]
+) -> None:
     wrong = ConnectorTester(connector, credential={"token": "patWRONGwrong.0000"}, base_url=airtable.url)
     with pytest.raises(AuthError, match=r"Authentication required \(AUTHENTICATION_REQUIRED\)") as caught:
         wrong.run("list_records", TASKS)
     assert "patWRONGwrong.0000" not in str(caught.value)
+    logs_without("patWRONGwrong.0000")
 
 
 def test_unknown_base_table_and_bad_formula(tester: ConnectorTester) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fakes.hubspot import TOKEN, FakeHubSpot, rate_limit_body
@@ -134,13 +134,16 @@ def test_create_deal_with_contact_associations_then_get_and_update(
     assert tester.run("get_deal", {"object_id": deal["id"]})["properties"]["dealstage"] == "closedwon"
 
 
-def test_wrong_token_is_an_auth_error_without_the_token(hubspot: FakeHubSpot) -> None:
+def test_wrong_token_is_an_auth_error_without_the_token(
+    hubspot: FakeHubSpot, logs_without: Callable[..., None]
+) -> None:
     wrong = ConnectorTester(connector, credential={"token": "pat-na1-wrong-0000"}, base_url=hubspot.url)
     with pytest.raises(
         AuthError, match=r"Authentication credentials not found.*INVALID_AUTHENTICATION"
     ) as caught:
         wrong.run("get_contact", {"object_id": "51"})
     assert "pat-na1-wrong-0000" not in str(caught.value)
+    logs_without("pat-na1-wrong-0000")
 
 
 def test_hubspot_errors_keep_category_and_correlation_id(tester: ConnectorTester) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fakes.jira import API_TOKEN, EMAIL, FakeJira
@@ -158,7 +158,9 @@ def test_unknown_transition_names_the_available_ones(jira: FakeJira, tester: Con
     assert [r.method for r in jira.requests] == ["GET"]
 
 
-def test_wrong_token_is_an_auth_error_without_the_token(jira: FakeJira) -> None:
+def test_wrong_token_is_an_auth_error_without_the_token(
+    jira: FakeJira, logs_without: Callable[..., None]
+) -> None:
     wrong = ConnectorTester(
         connector,
         credential={
@@ -171,6 +173,7 @@ def test_wrong_token_is_an_auth_error_without_the_token(jira: FakeJira) -> None:
     with pytest.raises(AuthError, match="Client must be authenticated") as caught:
         wrong.run("get_issue", {"issue_key": "OPS-1"})
     assert "wrong-jira-token-000" not in str(caught.value)
+    logs_without("wrong-jira-token-000")
 
 
 def test_the_credential_needs_the_site_url(jira: FakeJira) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -252,13 +252,14 @@ def test_embeddings_come_back_in_input_order(llm: FakeLLM, tester: ConnectorTest
     assert len(single["embeddings"]) == 1 and len(single["embeddings"][0]) == 8
 
 
-def test_wrong_key_is_an_auth_error_without_the_key(llm: FakeLLM) -> None:
+def test_wrong_key_is_an_auth_error_without_the_key(llm: FakeLLM, logs_without: Callable[..., None]) -> None:
     wrong = ConnectorTester(
         connector, credential={"token": "sk-wrong-key-0000000000", "base_url": f"{llm.url}/v1"}
     )
     with pytest.raises(AuthError, match="Incorrect API key provided") as caught:
         wrong.run("chat", {"model": CHAT_MODEL, "prompt": "hi"})
     assert "sk-wrong-key-0000000000" not in str(caught.value)
+    logs_without("sk-wrong-key-0000000000")
 
 
 def test_unknown_model_and_provider_side_validation(tester: ConnectorTester) -> None:
