@@ -15,7 +15,7 @@ from functions.shared import stepfunctions, store
 from functions.shared.exceptions import RunRefusedError
 from functions.shared.keys import new_sortable_id
 from functions.shared.settings import Settings
-from functions.shared.store import RunRecord
+from functions.shared.store import RunRecord, WorkflowRecord
 
 __all__ = ["start_run"]
 
@@ -31,14 +31,15 @@ def start_run(
     trigger: str = "api",
     rerun_of: str | None = None,
     run_id: str | None = None,
+    workflow: WorkflowRecord | None = None,
 ) -> RunRecord:
     """Start the workflow published to ``environment``; ``RunRefusedError`` if it is not published there.
 
     ``run_id`` (the execution name) may be fixed in advance by a caller that needs the start to be
     idempotent: Step Functions refuses a second execution of the same name, so a retried start
-    cannot run twice.
+    cannot run twice. ``workflow`` saves a read when the caller has just read it.
     """
-    workflow = store.get_workflow(tenant_id, workflow_id)
+    workflow = workflow or store.get_workflow(tenant_id, workflow_id)
     published = workflow.environments.get(environment)
     if not published:
         raise RunRefusedError(

@@ -129,6 +129,7 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
             started_by=f"webhook:{path}",
             trigger="webhook",
             run_id=claim.run_id,
+            workflow=workflow,
         )
     except RunRefusedError as exc:
         if claim.claimed:
