@@ -253,10 +253,14 @@ class Run:
                     "States.Runtime", f"The state '{name}' is not defined in the state machine."
                 )
             value, name = await self.run_state(name, spec, value, frame, language)
-            self.transitions += 1
-            if not self.transitions % YIELD_EVERY:
-                await asyncio.sleep(0)
+            await self.transitioned()
         return value
+
+    async def transitioned(self) -> None:
+        """Count a state transition (or a retry) and yield to the event loop every so often."""
+        self.transitions += 1
+        if not self.transitions % YIELD_EVERY:
+            await asyncio.sleep(0)
 
     def context_for(
         self, name: str, entered: datetime, extra: Mapping[str, Any] | None = None
@@ -326,6 +330,8 @@ class Run:
             delay = self.retry_delay(st, retriers, attempts, failure)
             if delay is not None:
                 await self.sleep_until_key(f"{st.key}@retry{st.retry_count}", self.clock.now() + delay)
+                # A zero interval does not sleep: a long retry loop must still yield.
+                await self.transitioned()
                 st.retry_count += 1
                 if kind == "Task":
                     st.context = {
@@ -376,10 +382,14 @@ class Run:
                 return None
             interval = retrier.get("IntervalSeconds", 1)
             backoff = retrier.get("BackoffRate", 2.0)
-            seconds = float(interval) * math.pow(float(backoff), attempts[index])
+            try:
+                seconds = float(interval) * math.pow(float(backoff), attempts[index])
+            except OverflowError:  # past ~1,000 attempts at BackoffRate 2
+                seconds = math.inf if float(interval) else 0.0
             max_delay = retrier.get("MaxDelaySeconds")
             if max_delay is not None:
                 seconds = min(seconds, float(max_delay))
+            seconds = min(seconds, _LONGEST_DELAY)
             if retrier.get("JitterStrategy") == "FULL":
                 seconds = self.rng.uniform(0, seconds)
             attempts[index] += 1
@@ -425,6 +435,10 @@ class Run:
             return output, catcher["Next"]
         return None
 
+
+_LONGEST_DELAY = 366 * 86_400.0
+"""Retry delays are capped here: a standard execution lasts at most a year, so a longer delay
+never ends anyway, and an uncapped exponential overflows a timedelta."""
 
 _FIELD = re.compile(r"specified for the field '([^']+)'")
 

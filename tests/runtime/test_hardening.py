@@ -343,3 +343,63 @@ def test_auto_advance_never_jumps_over_an_outstanding_task_token() -> None:
         info = runtime.wait(started.execution_arn, timeout=5)
 
     assert info.status == "SUCCEEDED" and json.loads(info.output or "") == {"ok": True}
+
+
+def test_a_retry_loop_without_interval_lets_other_executions_run() -> None:
+    retrying = asl(
+        {
+            "Broken": {
+                "QueryLanguage": "JSONata",
+                "Type": "Pass",
+                "Output": "{% $error('Nope') %}",
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "MaxAttempts": 99999999}],
+                "End": True,
+            }
+        }
+    )
+    with LocalRuntime(clock=VirtualClock(START, auto_advance=True), history_limit=10**9) as runtime:
+        broken = runtime.start_execution(state_machine_arn=MACHINE + "broken", definition=retrying)
+        wait_until(lambda: len(runtime.get_execution_history(broken.execution_arn)) > 1000)
+        other = runtime.start_execution(state_machine_arn=MACHINE + "other", definition=TWO_PASSES)
+
+        assert runtime.wait(other.execution_arn, timeout=10).status == "SUCCEEDED"
+        assert runtime.stop_execution(broken.execution_arn).status == "ABORTED"
+
+
+def test_thousands_of_exponential_retries_do_not_overflow() -> None:
+    calls: list[int] = []
+
+    def flaky(event: Any, context: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= 1100:
+            raise RuntimeError("not yet")
+        return {"calls": len(calls)}
+
+    definition = asl(
+        {
+            "Flaky": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky",
+                "Retry": [
+                    {
+                        "ErrorEquals": ["RuntimeError"],
+                        "IntervalSeconds": 1,
+                        "BackoffRate": 2.0,
+                        "MaxDelaySeconds": 5,
+                        "MaxAttempts": 2000,
+                    }
+                ],
+                "End": True,
+            }
+        }
+    )
+    with LocalRuntime(clock=VirtualClock(START, auto_advance=True)) as runtime:
+        runtime.register_lambda("flaky", flaky)
+        info = runtime.start_sync_execution(
+            state_machine_arn=MACHINE + "m", definition=definition, type="STANDARD"
+        )
+
+    assert info.status == "SUCCEEDED", info.cause
+    assert json.loads(info.output or "") == {"calls": 1101}
+    # 1 + 2 + 4 seconds, then MaxDelaySeconds for each of the other 1,097 retries.
+    assert (info.stop_date - info.start_date).total_seconds() == 7 + 5 * 1097  # type: ignore[operator]
