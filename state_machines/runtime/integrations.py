@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import StatesError
+from .exceptions import RuntimeApiError
 from .interpreter import Run, TaskRequest, dumps, iso_millis
-from .models import ServiceCaller, TaskInvocation
+from .models import ExecutionInfo, ServiceCaller, TaskInvocation
 
 if TYPE_CHECKING:
     from .runtime import LocalRuntime
@@ -217,12 +218,12 @@ class TaskDispatcher:
         if suffix == ".waitForTaskToken":
 
             async def _start() -> Any:
-                child = await self._runtime.start_child(machine_arn, input_text, name)
+                child = await self._start_child(machine_arn, input_text, name)
                 return {"ExecutionArn": child.execution_arn, "StartDate": iso_millis(child.start_date)}
 
             await self._submit(run, request, _start)
             return await self._await_token(request)
-        record = await self._runtime.start_child(machine_arn, input_text, name)
+        record = await self._start_child(machine_arn, input_text, name)
         if suffix == "":
             return {"ExecutionArn": record.execution_arn, "StartDate": iso_millis(record.start_date)}
         try:
@@ -254,6 +255,13 @@ class TaskDispatcher:
         if info.cause is not None:
             described["Cause"] = info.cause
         raise StatesError("States.TaskFailed", dumps(described))
+
+    async def _start_child(self, machine_arn: str, input_text: str, name: str) -> ExecutionInfo:
+        """StartExecution's API errors fail the task as AWS names them (``StepFunctions.<Code>Exception``)."""
+        try:
+            return await self._runtime.start_child(machine_arn, input_text, name)
+        except RuntimeApiError as exc:
+            raise StatesError(f"StepFunctions.{exc.code}Exception", str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)

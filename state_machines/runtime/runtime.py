@@ -440,6 +440,14 @@ class LocalRuntime:
         """Start a nested execution from a ``states:startExecution`` task (loop thread)."""
         machine = self._machines.get(machine_arn) or (self._resolver(machine_arn) if self._resolver else None)
         if machine is None:
+            # A parent replayed after a restart finds the child it had started among the resumed
+            # executions, even before anyone registered the child's state machine again.
+            machine_name = machine_arn.rsplit(":", 1)[-1]
+            arn = f"arn:aws:states:{self.region}:{self.account_id}:execution:{machine_name}:{name}"
+            with self._lock:
+                existing = self._records.get(arn)
+            if existing is not None and existing.info.input == input_text:
+                return existing.info
             raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{machine_arn}'")
         record, created = self._create(
             state_machine_arn=machine.arn,

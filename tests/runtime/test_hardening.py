@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -403,3 +404,68 @@ def test_thousands_of_exponential_retries_do_not_overflow() -> None:
     assert json.loads(info.output or "") == {"calls": 1101}
     # 1 + 2 + 4 seconds, then MaxDelaySeconds for each of the other 1,097 retries.
     assert (info.stop_date - info.start_date).total_seconds() == 7 + 5 * 1097  # type: ignore[operator]
+
+
+# ------------------------------------------------------------------------- with a database
+def test_a_stop_right_after_the_start_is_persisted(tmp_path: Path) -> None:
+    db = tmp_path / "rt.sqlite"
+    with LocalRuntime(db_path=db, clock=VirtualClock(START)) as runtime:
+        with loop_paused(runtime):
+            started = runtime.start_execution(state_machine_arn=MACHINE + "m", definition=SLOW_CHILD)
+            stopper = threading.Thread(target=runtime.stop_execution, args=(started.execution_arn,))
+            stopper.start()
+            wait_until(lambda: len(runtime._loop._ready) >= 2)  # type: ignore[attr-defined]
+        stopper.join()
+
+    with LocalRuntime(db_path=db, clock=VirtualClock(START)) as reopened:
+        info = reopened.describe_execution(started.execution_arn)
+        assert info.status == "ABORTED" and info.stop_date is not None
+        assert event_types(reopened, started.execution_arn) == ["ExecutionStarted", "ExecutionAborted"]
+
+
+def test_closing_the_runtime_leaves_sync_children_running_to_resume_with_their_parent(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "rt.sqlite"
+    child_definition = asl(
+        {"Hold": {"Type": "Wait", "Seconds": 30, "Next": "Done"}, "Done": {"Type": "Succeed"}}
+    )
+    definition = _parent("arn:aws:states:::states:startExecution.sync:2")
+    with LocalRuntime(db_path=db, clock=VirtualClock(START)) as runtime:
+        runtime.register_state_machine(CHILD, child_definition)
+        parent = runtime.start_execution(state_machine_arn=MACHINE + "parent", definition=definition)
+        child = _child_arn(runtime)
+        wait_until(lambda: "WaitStateEntered" in event_types(runtime, child))
+
+    with LocalRuntime(db_path=db, clock=VirtualClock(START, auto_advance=True)) as reopened:
+        reopened.register_state_machine(CHILD, child_definition)
+        info = reopened.wait(parent.execution_arn, timeout=10)
+        assert reopened.describe_execution(child).status == "SUCCEEDED"
+
+    assert info.status == "SUCCEEDED", info.cause
+
+
+def test_an_unknown_child_state_machine_fails_the_task_catchably(runtime: LocalRuntime) -> None:
+    definition = asl(
+        {
+            "Child": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": MACHINE + "ghost", "Input": {}},
+                "Catch": [
+                    {"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"], "Next": "Gone"}
+                ],
+                "End": True,
+            },
+            "Gone": {"Type": "Pass", "End": True},
+        }
+    )
+
+    info = runtime.start_sync_execution(
+        state_machine_arn=MACHINE + "m", definition=definition, type="STANDARD"
+    )
+
+    assert info.status == "SUCCEEDED", info.cause
+    error = json.loads(info.output or "")
+    assert error["Error"] == "StepFunctions.StateMachineDoesNotExistException"
+    assert MACHINE + "ghost" in error["Cause"]
