@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.api.context import authenticated, forget
 from functions.api.errors import ApiError
-from functions.api.routes import connectors, credentials, identity, runs, schemas, workflows
+from functions.api.routes import connectors, control, credentials, identity, runs, schemas, workflows
 from functions.shared.exceptions import (
     InvalidCursorError,
     ItemExistsError,
@@ -54,6 +54,7 @@ app.include_router(connectors.router)
 app.include_router(credentials.router)
 app.include_router(identity.router)
 app.include_router(schemas.router)
+app.include_router(control.router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 
@@ -96,7 +97,10 @@ def _item_exists(exc: ItemExistsError) -> Response[str]:
 
 @app.exception_handler(RunRefusedError)  # type: ignore[untyped-decorator]
 def _run_refused(exc: RunRefusedError) -> Response[str]:
-    return error_response(409, exc.code, str(exc), exc.details)
+    response = error_response(exc.status, exc.code, str(exc), exc.details)
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @app.exception_handler(VersionConflictError)  # type: ignore[untyped-decorator]

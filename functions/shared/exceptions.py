@@ -57,7 +57,17 @@ class ItemExistsError(StoreError):
 class RunRefusedError(Exception):
     """A run was not started; ``code`` and ``details`` say why (the API answers 409)."""
 
-    def __init__(self, code: str, message: str, details: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        details: dict[str, Any],
+        *,
+        status: int = 409,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.details = details
+        self.status = status
+        self.retry_after = retry_after

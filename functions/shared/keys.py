@@ -13,6 +13,9 @@ credential metadata    ``TENANT#<t>``             ``CRED#<credential>``
 audit entry            ``TENANT#<t>``             ``AUDIT#<entry id>``
 webhook                ``TENANT#<t>``             ``HOOK#<path>``
 idempotency claim      ``TENANT#<t>``             ``IDEMP#<workflow>#<key hash>``
+control flag           ``TENANT#<t>``             ``CTRL#FLAG#<scope>#<target>``
+quota settings         ``TENANT#<t>``             ``CTRL#QUOTA``
+usage counter          ``TENANT#<t>``             ``USAGE#runs#<epoch minute>``
 =====================  =========================  ==============================  ====================
 
 Run and audit ids are time-ordered, so a descending query lists the newest first.
@@ -28,12 +31,14 @@ __all__ = [
     "api_key_sk",
     "audit_sk",
     "credential_sk",
+    "flag_sk",
     "hook_sk",
     "idempotency_sk",
     "new_sortable_id",
     "run_sk",
     "runs_by_workflow_pk",
     "tenant_pk",
+    "usage_sk",
     "user_sk",
     "version_prefix",
     "version_sk",
@@ -46,6 +51,9 @@ RUN_PREFIX = "RUN#"
 AUDIT_PREFIX = "AUDIT#"
 API_KEY_PREFIX = "APIKEY#"
 CREDENTIAL_PREFIX = "CRED#"
+CONTROL_PREFIX = "CTRL#"
+FLAG_PREFIX = "CTRL#FLAG#"
+QUOTA_SK = "CTRL#QUOTA"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _lock = threading.Lock()
 _last = (0, 0)
@@ -93,6 +101,14 @@ def hook_sk(path: str) -> str:
 
 def idempotency_sk(workflow_id: str, key_hash: str) -> str:
     return f"IDEMP#{workflow_id}#{key_hash}"
+
+
+def flag_sk(scope: str, target: str) -> str:
+    return f"{FLAG_PREFIX}{scope}#{target}"
+
+
+def usage_sk(counter: str, window: int) -> str:
+    return f"USAGE#{counter}#{window}"
 
 
 def audit_sk(entry_id: str) -> str:

@@ -22,10 +22,12 @@ __all__ = [
     "TTL_ATTRIBUTE",
     "ApiKeyItem",
     "AuditItem",
+    "ControlItem",
     "CredentialItem",
     "IdempotencyItem",
     "RunItem",
     "TenantItem",
+    "UsageItem",
     "UserItem",
     "WebhookItem",
     "WorkflowItem",
@@ -209,6 +211,36 @@ class IdempotencyItem(Model):
     expires_at = NumberAttribute()
 
 
+class ControlItem(Model):
+    """A control item: a flag (``CTRL#FLAG#<scope>#<target>``: pause or block new runs of a tenant,
+    a workflow or a connector) or the tenant's quotas (``CTRL#QUOTA``). One query reads them all
+    before a start, hence one model with the fields of both."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    set_by = UnicodeAttribute()
+    set_at = UTCDateTimeAttribute()
+    action = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    until = UTCDateTimeAttribute(null=True)
+    runs_per_minute = NumberAttribute(null=True)
+
+
+class UsageItem(Model):
+    """A fixed-window counter (runs started in one minute); expires with the table's TTL."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    used = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
 class AuditItem(Model):
     class Meta(TableMeta):
         pass
@@ -232,6 +264,8 @@ _MODELS: tuple[type[Model], ...] = (
     CredentialItem,
     WebhookItem,
     IdempotencyItem,
+    ControlItem,
+    UsageItem,
     AuditItem,
 )
 

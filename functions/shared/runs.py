@@ -47,6 +47,7 @@ def start_run(
             f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
             {"environment": environment, "published_to": sorted(workflow.environments)},
         )
+    _check_controls(settings, tenant_id, workflow_id)
     fixed_name = run_id is not None
     run_id = run_id or new_sortable_id()
     alias_arn = f"{published['state_machine_arn']}:{environment}"
@@ -85,3 +86,37 @@ def start_run(
         },
     )
     return run
+
+
+def _check_controls(settings: Settings, tenant_id: str, workflow_id: str) -> None:
+    """Refuse the start when a kill switch is on for the tenant or workflow, or the quota is used up.
+
+    Never silent: the caller gets ``RunRefusedError`` with the reason (and when to retry).
+    """
+    now = datetime.now(UTC)
+    controls = store.get_controls(tenant_id)
+    for flag in controls.flags:
+        if not flag.active(now) or (flag.scope, flag.target) not in {
+            ("tenant", "*"),
+            ("workflow", workflow_id),
+        }:
+            continue
+        retry_after = int((flag.until - now).total_seconds()) + 1 if flag.until else None
+        what = "this tenant" if flag.scope == "tenant" else f"workflow '{workflow_id}'"
+        raise RunRefusedError(
+            "paused" if flag.action == "pause" else "blocked",
+            f"New runs of {what} are {flag.action}ed: {flag.reason}",
+            flag.model_dump(mode="json"),
+            retry_after=retry_after,
+        )
+    limit = controls.runs_per_minute or settings.runs_per_minute
+    second = int(now.timestamp())
+    window = second // 60
+    if not store.take_slot(tenant_id, "runs", window=window, limit=limit, expires_at=(window + 2) * 60):
+        raise RunRefusedError(
+            "quota_exceeded",
+            f"This tenant may start {limit} runs per minute; try again in a moment.",
+            {"limit": limit, "window_seconds": 60},
+            status=429,
+            retry_after=60 - second % 60,
+        )

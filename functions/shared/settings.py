@@ -41,6 +41,7 @@ class Settings(BaseSettings):
         default="arn:aws:iam::123456789012:role/wfaib-local-workflows",
         description="The execution role of workflow state machines.",
     )
+    runs_per_minute: int = Field(default=600, ge=1, description="Default per-tenant quota of run starts.")
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
     jwt_issuer: str = "wfaib"
 

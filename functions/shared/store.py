@@ -21,7 +21,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
-from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException, TransactWriteError
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    PynamoDBException,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.transactions import TransactWrite
 
 from functions.shared import keys
@@ -35,10 +42,12 @@ from functions.shared.exceptions import (
 from functions.shared.models import (
     ApiKeyItem,
     AuditItem,
+    ControlItem,
     CredentialItem,
     IdempotencyItem,
     RunItem,
     TenantItem,
+    UsageItem,
     UserItem,
     WebhookItem,
     WorkflowItem,
@@ -49,7 +58,9 @@ from functions.shared.models import (
 __all__ = [
     "ApiKeyRecord",
     "AuditRecord",
+    "ControlRecord",
     "CredentialRecord",
+    "FlagRecord",
     "IdempotencyClaim",
     "Page",
     "RunRecord",
@@ -62,8 +73,10 @@ __all__ = [
     "create_workflow",
     "delete_api_key",
     "delete_credential",
+    "delete_flag",
     "delete_workflow",
     "get_api_key",
+    "get_controls",
     "get_credential",
     "get_run",
     "get_version",
@@ -76,6 +89,8 @@ __all__ = [
     "list_versions",
     "list_workflows",
     "mark_credential_rotated",
+    "put_flag",
+    "put_quota",
     "put_run",
     "put_tenant",
     "put_user",
@@ -84,6 +99,7 @@ __all__ = [
     "release_idempotency_key",
     "rotate_webhook_secret",
     "save_workflow",
+    "take_slot",
     "update_run_status",
     "write_audit",
 ]
@@ -187,6 +203,28 @@ class IdempotencyClaim(_Record):
     run_id: str
     body_sha256: str
     claimed: bool
+
+
+class FlagRecord(_Record):
+    """A control flag: ``action`` (pause | block) on ``scope`` (tenant | workflow | connector) ``target``."""
+
+    scope: str
+    target: str
+    action: str
+    reason: str
+    set_by: str
+    set_at: datetime
+    until: datetime | None = None
+
+    def active(self, now: datetime) -> bool:
+        return self.until is None or self.until > now
+
+
+class ControlRecord(_Record):
+    """Everything checked before a start, read in one query: the flags and the quota settings."""
+
+    flags: list[FlagRecord]
+    runs_per_minute: int | None = None
 
 
 class AuditRecord(_Record):
@@ -836,6 +874,96 @@ def release_idempotency_key(tenant_id: str, workflow_id: str, key_hash: str) -> 
     """Give a key back when its run could not start, so that a retry can start it."""
     with _wrapped("release an idempotency key"):
         IdempotencyItem(keys.tenant_pk(tenant_id), keys.idempotency_sk(workflow_id, key_hash)).delete()
+
+
+# Control flags, quotas, usage -------------------------------------------------------------------
+
+
+def _flag_record(item: ControlItem) -> FlagRecord:
+    scope, _, target = item.sk.removeprefix(keys.FLAG_PREFIX).partition("#")
+    return FlagRecord(
+        scope=scope,
+        target=target,
+        action=item.action or "block",
+        reason=item.reason or "",
+        set_by=item.set_by,
+        set_at=item.set_at,
+        until=item.until,
+    )
+
+
+def get_controls(tenant_id: str) -> ControlRecord:
+    """The tenant's flags and quota settings (one query)."""
+    flags: list[FlagRecord] = []
+    runs_per_minute: int | None = None
+    with _wrapped("read control flags"):
+        for item in ControlItem.query(
+            keys.tenant_pk(tenant_id), ControlItem.sk.startswith(keys.CONTROL_PREFIX)
+        ):
+            if item.sk == keys.QUOTA_SK:
+                runs_per_minute = int(item.runs_per_minute) if item.runs_per_minute is not None else None
+            else:
+                flags.append(_flag_record(item))
+    return ControlRecord(flags=flags, runs_per_minute=runs_per_minute)
+
+
+def put_flag(
+    tenant_id: str, scope: str, target: str, *, action: str, reason: str, set_by: str, until: datetime | None
+) -> FlagRecord:
+    """Set (or replace) a control flag."""
+    item = ControlItem(
+        keys.tenant_pk(tenant_id),
+        keys.flag_sk(scope, target),
+        action=action,
+        reason=reason,
+        set_by=set_by,
+        set_at=_now(),
+        until=until,
+    )
+    with _wrapped(f"set flag {scope}/{target}"):
+        item.save()
+    return _flag_record(item)
+
+
+def delete_flag(tenant_id: str, scope: str, target: str) -> None:
+    """Lift a control flag; ``ItemNotFoundError`` if there is none."""
+    try:
+        ControlItem(keys.tenant_pk(tenant_id), keys.flag_sk(scope, target)).delete(
+            condition=ControlItem.sk.exists()
+        )
+    except DeleteError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ItemNotFoundError("Flag", f"{scope}/{target}") from exc
+        raise StoreError(f"Could not lift flag {scope}/{target}: {exc.msg}") from exc
+
+
+def put_quota(tenant_id: str, *, runs_per_minute: int, set_by: str) -> None:
+    """Set the tenant's run-start rate quota."""
+    with _wrapped("set quotas"):
+        ControlItem(
+            keys.tenant_pk(tenant_id),
+            keys.QUOTA_SK,
+            runs_per_minute=runs_per_minute,
+            set_by=set_by,
+            set_at=_now(),
+        ).save()
+
+
+def take_slot(tenant_id: str, counter: str, *, window: int, limit: int, expires_at: int) -> bool:
+    """Count one use in ``window`` unless ``limit`` uses were counted already; whether it was counted.
+
+    One conditional ``ADD``: concurrent starts cannot overshoot the limit.
+    """
+    try:
+        UsageItem(keys.tenant_pk(tenant_id), keys.usage_sk(counter, window)).update(
+            actions=[UsageItem.used.add(1), UsageItem.expires_at.set(expires_at)],
+            condition=UsageItem.used.does_not_exist() | (UsageItem.used < limit),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise StoreError(f"Could not count usage of {counter}: {exc.msg}") from exc
+    return True
 
 
 # Audit -------------------------------------------------------------------------------------------

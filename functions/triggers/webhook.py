@@ -37,9 +37,17 @@ KEEP_KEYS_FOR = timedelta(days=7)
 
 
 class _Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or {}
+        self.headers = headers or {}
 
 
 def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -51,8 +59,14 @@ def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = 
     }
 
 
-def _error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return _answer(status, {"error": {"code": code, "message": message, "details": details or {}}})
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return _answer(status, {"error": {"code": code, "message": message, "details": details or {}}}, headers)
 
 
 def receive(settings: Settings, event: dict[str, Any], *, now: float | None = None) -> dict[str, Any]:
@@ -60,7 +74,7 @@ def receive(settings: Settings, event: dict[str, Any], *, now: float | None = No
     try:
         return _receive(settings, event, time.time() if now is None else now)
     except _Refusal as refusal:
-        return _error(refusal.status, refusal.code, refusal.message, refusal.details)
+        return _error(refusal.status, refusal.code, refusal.message, refusal.details, refusal.headers)
     except (StoreError, BotoCoreError):
         return _error(
             503, "unavailable", "The delivery could not be recorded; retry it (it will not run twice)."
@@ -134,7 +148,8 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
     except RunRefusedError as exc:
         if claim.claimed:
             store.release_idempotency_key(tenant_id, hook.workflow_id, key_hash)
-        raise _Refusal(409, exc.code, str(exc), exc.details) from exc
+        retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+        raise _Refusal(exc.status, exc.code, str(exc), exc.details, retry) from exc
     return _answer(202, _run_body(run))
 
 

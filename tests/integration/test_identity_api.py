@@ -19,6 +19,8 @@ SAMPLE_PATH_VALUES = {
     "connector_id": "slack",
     "key_id": "0" * 12,
     "credential_id": "slack-main",
+    "scope": "workflow",
+    "target": "hello-world",
 }
 
 

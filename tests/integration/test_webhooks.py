@@ -200,3 +200,23 @@ def test_the_signature_matches_the_standard_webhooks_example() -> None:
     assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == (
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     )
+
+
+def test_a_paused_workflow_refuses_deliveries_and_a_retry_after_lifting_starts_the_run(
+    handle: PlatformHandle,
+) -> None:
+    api = handle.client(unique("hooked"))
+    workflow_id = unique("orders")
+    api.create(example("order-routing", workflow_id))
+    api.publish(workflow_id)
+    hook = api.get(f"/workflows/{workflow_id}/webhook").json()
+    sender = Sender(handle, hook["urls"]["dev"], hook["secret"])
+    api.put(f"/flags/workflow/{workflow_id}", json={"action": "pause", "reason": "Migrating"})
+
+    refused = sender.deliver({"id": "o"}, message_id="msg_paused")
+    api.delete(f"/flags/workflow/{workflow_id}")
+    retried = sender.deliver({"id": "o"}, message_id="msg_paused")
+
+    assert_envelope(refused, 409, "paused")
+    assert retried.status_code == 202, retried.text
+    assert api.wait_finished(retried.json()["run_id"])["input"] == {"id": "o"}
