@@ -170,3 +170,34 @@ def test_every_change_is_audited(acme: Api) -> None:
         if e["resource"] == f"workflow/{workflow_id}"
     ]
     assert mine == [("workflow.delete", None), ("workflow.update", 2), ("workflow.create", 1)]
+
+
+def test_the_diff_between_versions_names_nodes_edges_and_fields(acme: Api) -> None:
+    # Given version 1, and version 2 with a changed greeting, a new node and its edge
+    workflow_id = unique("diffed")
+    acme.create(example("hello-world", workflow_id))
+    changed = example("hello-world", workflow_id)
+    changed["name"] = "Hello, diff"
+    changed["nodes"][0]["params"]["fields"]["greeting"] = "Hi!"
+    changed["nodes"].append({"id": "extra", "type": "data.set", "params": {"fields": {"x": 1}}})
+    changed["edges"].append({"source": "shape", "target": "extra"})
+    acme.put(f"/workflows/{workflow_id}", json=changed)
+
+    diff = acme.get(f"/workflows/{workflow_id}/diff", params={"from": 1}).json()
+
+    assert (diff["from"], diff["to"]) == (1, 2)
+    by_path = {change["path"]: change for change in diff["changes"]}
+    assert by_path["name"] == {"op": "changed", "path": "name", "from": "Hello, world", "to": "Hello, diff"}
+    assert by_path["nodes.greet.params.fields.greeting"]["to"] == "Hi!"
+    assert by_path["nodes.extra"]["op"] == "added"
+    assert by_path["edges.shape->extra"]["op"] == "added"
+    assert diff["summary"] == {
+        "nodes_added": ["extra"],
+        "nodes_removed": [],
+        "nodes_changed": ["greet"],
+        "edges_added": ["shape->extra"],
+        "edges_removed": [],
+    }
+    reverse = acme.get(f"/workflows/{workflow_id}/diff", params={"from": 2, "to": 1}).json()
+    assert reverse["summary"]["nodes_removed"] == ["extra"]
+    assert_envelope(acme.get(f"/workflows/{workflow_id}/diff", params={"from": 9}), 404, "not_found")

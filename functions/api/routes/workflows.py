@@ -259,6 +259,29 @@ def get_version(workflow_id: WorkflowId, version: Annotated[int, Path(ge=1)]) ->
     return store.get_version(identity.tenant_id, workflow_id, version)
 
 
+@router.get(
+    "/workflows/<workflow_id>/diff",
+    summary="What changed between two saved versions (nodes by id, edges by their ends, fields by path)",
+    tags=["workflows"],
+)
+def diff_versions(
+    workflow_id: WorkflowId,
+    from_version: Annotated[int, Query(alias="from", ge=1)],
+    to_version: Annotated[int | None, Query(alias="to", ge=1, description="Defaults to the latest.")] = None,
+) -> dict[str, Any]:
+    from functions.api.diffing import diff_workflows
+
+    identity = caller("workflow:read")
+    old = store.get_version(identity.tenant_id, workflow_id, from_version)
+    new = _version_or_latest(identity.tenant_id, workflow_id, to_version)
+    return {
+        "workflow_id": workflow_id,
+        "from": old.version,
+        "to": new.version,
+        **diff_workflows(old.document, new.document),
+    }
+
+
 def _version_or_latest(tenant_id: str, workflow_id: str, version: int | None) -> VersionRecord:
     if version is None:
         version = store.get_workflow(tenant_id, workflow_id).version
