@@ -20,7 +20,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.api.context import authenticated, forget
 from functions.api.errors import ApiError
-from functions.api.routes import connectors, control, credentials, identity, runs, schemas, workflows
+from functions.api.routes import (
+    connectors,
+    control,
+    credentials,
+    identity,
+    publishing,
+    runs,
+    schemas,
+    webhooks,
+    workflows,
+)
 from functions.shared.exceptions import (
     InvalidCursorError,
     ItemExistsError,
@@ -49,6 +59,8 @@ PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/health"})
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(workflows.router)
+app.include_router(publishing.router)
+app.include_router(webhooks.router)
 app.include_router(runs.router)
 app.include_router(connectors.router)
 app.include_router(credentials.router)

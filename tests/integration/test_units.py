@@ -15,7 +15,7 @@ from functions.shared import Settings
 from functions.shared.exceptions import InvalidCursorError
 from functions.shared.keys import new_sortable_id
 from functions.shared.stepfunctions import state_machine_name
-from functions.shared.store import _decode_cursor
+from functions.shared.store._base import decode_cursor
 from wfaib.dev.gateway import proxy_event
 
 
@@ -61,7 +61,7 @@ def _cursor(value: object) -> str:
 
 def test_only_a_cursor_of_the_callers_tenant_is_accepted() -> None:
     own = {"pk": {"S": "TENANT#acme"}, "sk": {"S": "WF#hello"}}
-    assert _decode_cursor("acme", _cursor(own)) == own
+    assert decode_cursor("acme", _cursor(own)) == own
     for bad in (
         _cursor({"pk": {"S": "TENANT#globex"}, "sk": {"S": "WF#hello"}}),
         _cursor({"pk": 1}),
@@ -70,7 +70,7 @@ def test_only_a_cursor_of_the_callers_tenant_is_accepted() -> None:
         "***",
     ):
         with pytest.raises(InvalidCursorError):
-            _decode_cursor("acme", bad)
+            decode_cursor("acme", bad)
 
 
 def test_the_gateway_builds_an_api_gateway_rest_proxy_event() -> None:
