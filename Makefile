@@ -45,10 +45,11 @@ fmt: $(STAMP)
 bench: bootstrap
 	$(PY) -m benchmarks
 
-## Regenerate golden ASL and docs/workflow.schema.json after an intended change; review the diff.
+## Regenerate what is generated from code (golden ASL, workflow JSON Schema, connector catalog); review the diff.
 golden: $(STAMP)
 	$(PY) tests/golden/regenerate.py
-	git --no-pager diff --stat -- tests/golden docs/workflow.schema.json
+	$(PY) -m connectors.catalog --write
+	git --no-pager diff --stat -- tests/golden docs/workflow.schema.json connectors/catalog.json
 
 ## Synthesize every CDK stack offline, with cdk-nag checks (writes cdk.out/).
 synth: $(STAMP)
