@@ -54,6 +54,30 @@ def test_wfaib_dev_serves_until_ctrl_c_then_keeps_the_data(tmp_path: Path) -> No
         # When it is used and then interrupted
         me = httpx.get(f"{api.group(1)}/me", headers={"Authorization": f"Bearer {token.group(1)}"})
         assert me.json()["tenant_id"] == "demo"
+        # `wfaib token` signs in anyone locally, with the running platform's key
+        minted = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from wfaib.cli import main; main()",
+                "token",
+                "--tenant",
+                "acme",
+                "--role",
+                "viewer",
+                "--subject",
+                "vi@acme.test",
+                "--data-dir",
+                str(tmp_path),
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        viewer = httpx.get(f"{api.group(1)}/me", headers={"Authorization": f"Bearer {minted}"}).json()
+        assert viewer == {"tenant_id": "acme", "subject": "vi@acme.test", "role": "viewer", "via": "token"}
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
     finally:

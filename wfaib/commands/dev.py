@@ -11,10 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from functions.shared.settings import Settings
+
 if TYPE_CHECKING:
     from wfaib.dev import LocalPlatform
 
-__all__ = ["dev", "register"]
+__all__ = ["dev", "register", "token"]
 
 
 def dev(
@@ -74,6 +76,33 @@ def _print_welcome(console: Console, platform: LocalPlatform) -> None:
     )
 
 
+def token(
+    *,
+    tenant: Annotated[str, typer.Option(help="Tenant the token is for.")] = "demo",
+    subject: Annotated[str, typer.Option(help="Who the token names (a user's e-mail).")] = "demo@wfaib.local",
+    role: Annotated[str, typer.Option(help="viewer, member, admin or owner.")] = "owner",
+    hours: Annotated[float, typer.Option(help="How long the token is valid.")] = 12,
+    data_dir: Annotated[Path, typer.Option(help="The data directory of `wfaib dev`.")] = Path(".wfaib"),
+) -> None:
+    """Print a signed API token for the local platform (local sign-in: any tenant, user and role)."""
+    from datetime import timedelta
+
+    from functions.api.auth import ROLES, TENANT_PATTERN, issue_token
+    from wfaib.dev.platform import jwt_secret
+
+    err = Console(stderr=True)
+    if role not in ROLES or not TENANT_PATTERN.match(tenant):
+        err.print(
+            f"Choose --role from {', '.join(ROLES)} and a --tenant of lower-case letters, digits and dashes."
+        )
+        raise typer.Exit(2)
+    settings = Settings(jwt_secret=jwt_secret(data_dir))
+    typer.echo(
+        issue_token(settings, tenant_id=tenant, subject=subject, role=role, ttl=timedelta(hours=hours))
+    )  # type: ignore[arg-type]
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``dev`` to the ``wfaib`` command line."""
+    """Add ``dev`` and ``token`` to the ``wfaib`` command line."""
     app.command("dev")(dev)
+    app.command("token")(token)

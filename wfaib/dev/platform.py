@@ -33,7 +33,7 @@ from state_machines.runtime import Clock
 from wfaib.dev.gateway import API_STAGE, Gateway
 from wfaib.dev.snapshot import SecretsSnapshot, TableSnapshot
 
-__all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform"]
+__all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform", "jwt_secret"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_TENANT = "demo"
@@ -117,7 +117,7 @@ class LocalPlatform:
             account_id=self._account_id,
             dynamodb_endpoint=self.aws_endpoint,
             secretsmanager_endpoint=self.aws_endpoint,
-            jwt_secret=self._jwt_secret(),
+            jwt_secret=jwt_secret(self.data_dir),
             **_LOCAL_KEYS,  # type: ignore[arg-type]
         )
         dynamodb = boto3.client(  # type: ignore[call-overload]
@@ -168,14 +168,6 @@ class LocalPlatform:
         from wfaib.dev.seed import seed_demo
 
         self.demo_token = seed_demo(self, load_examples=self._seed_examples)
-
-    def _jwt_secret(self) -> str:
-        """The token key, kept in the data dir so tokens stay valid across restarts."""
-        path = self.data_dir / "jwt-secret"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(32))
-            path.chmod(0o600)
-        return path.read_text().strip()
 
     def token(self, tenant_id: str, subject: str, role: str) -> str:
         """A signed token for any tenant and role (local sign-in; tests use it for several tenants)."""
@@ -270,3 +262,13 @@ def _delete_secrets(secretsmanager: Any, prefix: str) -> None:
     ):
         for entry in page["SecretList"]:
             secretsmanager.delete_secret(SecretId=entry["ARN"], ForceDeleteWithoutRecovery=True)
+
+
+def jwt_secret(data_dir: Path) -> str:
+    """The token key of the platform in ``data_dir``, made on first use and kept so tokens outlive restarts."""
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
