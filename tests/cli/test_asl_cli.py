@@ -149,10 +149,18 @@ def test_validate_prints_a_table_for_people(tmp_path: Path) -> None:
 
 
 def test_run_stops_an_execution_that_never_ends(tmp_path: Path) -> None:
+    # AWS fails an execution at its 25,000th history event, so the loop must outlast --timeout
+    # in real time: each round does ~1 ms of work, so the quota lies seconds away.
     endless = {
         "StartAt": "Sleep",
         "States": {
-            "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "Again"},
+            "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "Work"},
+            "Work": {
+                "Type": "Pass",
+                "QueryLanguage": "JSONata",
+                "Output": "{% $merge([$states.input, {'n': $count([1..50000])}]) %}",
+                "Next": "Again",
+            },
             "Again": {
                 "Type": "Choice",
                 "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
@@ -162,7 +170,7 @@ def test_run_stops_an_execution_that_never_ends(tmp_path: Path) -> None:
         },
     }
     path = write(tmp_path, "endless.asl.json", endless)
-    completed = wfaib("asl", "run", str(path), "--timeout", "0.5", cwd=tmp_path)
+    completed = wfaib("asl", "run", str(path), "--timeout", "0.2", cwd=tmp_path)
     assert completed.returncode == 1
     result = contract(completed)
     assert (result["status"], result["error"]) == ("ABORTED", "wfaib.RunTimeout")
