@@ -120,6 +120,8 @@ class TaskRequest:
     heartbeat: asyncio.Event | None
     last_beat: datetime | None = None
     submitted: Callable[[Any], None] | None = None
+    expires: datetime | None = None
+    """When TimeoutSeconds or HeartbeatSeconds would fail the task next (auto-advance stops short)."""
 
 
 class TaskHost(Protocol):

@@ -21,6 +21,7 @@ import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import StatesError
@@ -140,8 +141,18 @@ class TaskDispatcher:
         pending = self.tokens.get(request.token)
         if pending is None:
             raise StatesError("States.Runtime", "The task token was released before it was answered.")
-        with self._runtime.blocking():
-            return await pending.future
+        # Not ``blocking()``: the answer comes from outside at any moment, so auto-advance may move
+        # the clock meanwhile, but never up to the token's own timeout (``request.expires``).
+        return await pending.future
+
+    def earliest_token_expiry(self) -> datetime | None:
+        """The soonest moment an outstanding token's TimeoutSeconds/HeartbeatSeconds fires."""
+        expiries = [
+            pending.request.expires
+            for pending in self.tokens.values()
+            if pending.request.expires is not None and not pending.future.done()
+        ]
+        return min(expiries, default=None)
 
     async def _invoke_handler(self, reference: str, event: Any, run: Run) -> Any:
         name = _function_name(reference)

@@ -472,7 +472,7 @@ class LocalRuntime:
     # ------------------------------------------------------------------ auto-advance
     @contextlib.contextmanager
     def blocking(self) -> Iterator[None]:
-        """Mark work the virtual clock must not jump over (a handler, a service call, a token)."""
+        """Mark work the virtual clock must not jump over (a Lambda handler, a service call)."""
         self._blockers += 1
         try:
             yield
@@ -500,9 +500,14 @@ class LocalRuntime:
             self._schedule_idle_check()
             return
         due = clock.next_due()
-        if due is not None:
-            clock.advance_to(due)
-            self._schedule_idle_check()
+        if due is None:
+            return
+        expiry = self._dispatcher.earliest_token_expiry()
+        if expiry is not None and due >= expiry:
+            # Jumping there would time a token out before anyone outside could answer it.
+            return
+        clock.advance_to(due)
+        self._schedule_idle_check()
 
     # ------------------------------------------------------------------ queries
     def describe_execution(self, execution_arn: str) -> ExecutionInfo:

@@ -189,10 +189,12 @@ async def _call_with_timeouts(run: Run, request: TaskRequest, key: str, timeout:
         beat_window = timedelta(seconds=float(heartbeat)) if heartbeat is not None else None
         while True:
             waiters = {call: "call"}
+            request.expires = deadline
             if deadline is not None:
                 waiters[asyncio.ensure_future(run.clock.sleep_until(deadline))] = "timeout"
             if beat_window is not None and request.heartbeat is not None:
                 beat_deadline = (request.last_beat or started) + beat_window
+                request.expires = min(beat_deadline, deadline or beat_deadline)
                 waiters[asyncio.ensure_future(run.clock.sleep_until(beat_deadline))] = "heartbeat"
                 waiters[asyncio.ensure_future(request.heartbeat.wait())] = "beat"
             done, _ = await asyncio.wait(list(waiters), return_when=asyncio.FIRST_COMPLETED)

@@ -317,33 +317,60 @@ def test_an_execution_that_reached_the_quota_cannot_be_redriven() -> None:
 
 
 # ------------------------------------------------------------------------- task tokens and time
-def test_auto_advance_never_jumps_over_an_outstanding_task_token() -> None:
+ASK = asl(
+    {
+        "Ask": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 3600,
+            "HeartbeatSeconds": 600,
+            "End": True,
+        }
+    }
+)
+
+
+def _wait(seconds: int) -> str:
+    return asl({"W": {"Type": "Wait", "Seconds": seconds, "End": True}})
+
+
+def test_auto_advance_never_jumps_to_an_outstanding_task_tokens_timeout() -> None:
     """The documented choice: a token is answered from outside, at a moment auto-advance cannot
-    foresee, so its TimeoutSeconds must not fire before anyone had a chance to answer."""
+    foresee, so its TimeoutSeconds/HeartbeatSeconds must not fire before anyone could answer."""
     tokens: list[str] = []
     with LocalRuntime(clock=VirtualClock(START, auto_advance=True)) as runtime:
         runtime.register_lambda("ask", lambda event, context: tokens.append(event["token"]))
-        definition = asl(
-            {
-                "Ask": {
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-                    "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}},
-                    "TimeoutSeconds": 60,
-                    "HeartbeatSeconds": 10,
-                    "End": True,
-                }
-            }
-        )
-        started = runtime.start_execution(state_machine_arn=MACHINE + "m", definition=definition)
+        asking = runtime.start_execution(state_machine_arn=MACHINE + "ask", definition=ASK)
         token = wait_until(lambda: tokens)[0]
-        wait_until(lambda: "TaskSubmitted" in event_types(runtime, started.execution_arn))
+        wait_until(lambda: "TaskSubmitted" in event_types(runtime, asking.execution_arn))
 
         assert runtime.clock.now() == START
         runtime.send_task_success(token, '{"ok": true}')
-        info = runtime.wait(started.execution_arn, timeout=5)
+        info = runtime.wait(asking.execution_arn, timeout=5)
 
     assert info.status == "SUCCEEDED" and json.loads(info.output or "") == {"ok": True}
+
+
+def test_auto_advance_still_runs_timers_due_before_an_outstanding_tokens_timeout() -> None:
+    tokens: list[str] = []
+    with LocalRuntime(clock=VirtualClock(START, auto_advance=True)) as runtime:
+        runtime.register_lambda("ask", lambda event, context: tokens.append(event["token"]))
+        asking = runtime.start_execution(state_machine_arn=MACHINE + "ask", definition=ASK)
+        token = wait_until(lambda: tokens)[0]
+        wait_until(lambda: "TaskSubmitted" in event_types(runtime, asking.execution_arn))
+        short = runtime.start_execution(state_machine_arn=MACHINE + "short", definition=_wait(60))
+        long = runtime.start_execution(state_machine_arn=MACHINE + "long", definition=_wait(7200))
+
+        assert runtime.wait(short.execution_arn, timeout=5).status == "SUCCEEDED"
+        # The heartbeat window (600 s) bounds the jumps while the token is outstanding.
+        wait_until(lambda: "WaitStateEntered" in event_types(runtime, long.execution_arn))
+        assert runtime.describe_execution(long.execution_arn).status == "RUNNING"
+        assert runtime.clock.now() < START.replace(minute=10)
+
+        runtime.send_task_success(token, "{}")
+        assert runtime.wait(asking.execution_arn, timeout=5).status == "SUCCEEDED"
+        assert runtime.wait(long.execution_arn, timeout=5).status == "SUCCEEDED"
 
 
 def test_a_retry_loop_without_interval_lets_other_executions_run() -> None:
