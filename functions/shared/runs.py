@@ -6,18 +6,21 @@ a run item in the table saying who started it, how, with what input and on which
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from functions.shared import stepfunctions, store
-from functions.shared.exceptions import RunRefusedError
+from functions.shared.exceptions import ItemNotFoundError, RunRefusedError
 from functions.shared.keys import new_sortable_id
 from functions.shared.settings import Settings
 from functions.shared.store import RunRecord, WorkflowRecord
 
-__all__ = ["start_run"]
+__all__ = ["KEEP_KEYS_FOR", "start_once", "start_run"]
+
+KEEP_KEYS_FOR = timedelta(days=7)
 
 
 def start_run(
@@ -86,6 +89,61 @@ def start_run(
         },
     )
     return run
+
+
+def start_once(
+    settings: Settings,
+    tenant_id: str,
+    workflow_id: str,
+    environment: str,
+    input_document: Any,
+    *,
+    key: str,
+    fingerprint: str,
+    started_by: str,
+    trigger: str,
+    workflow: WorkflowRecord | None = None,
+) -> tuple[RunRecord, bool]:
+    """Start at most one run per ``key``: ``(run, replayed)``; a repeat gets the first run back.
+
+    The key is claimed with a conditional write before anything starts, and the run id claimed
+    with it becomes the execution's name, which Step Functions never runs twice. A start that
+    failed or was refused leaves the claim: its retry finishes that very start. ``fingerprint``
+    (a hash of the request) tells a retry from a different request that reuses the key.
+    """
+    key_hash = hashlib.sha256(key.encode()).hexdigest()[:40]
+    claim = store.claim_idempotency_key(
+        tenant_id,
+        workflow_id,
+        key_hash,
+        run_id=new_sortable_id(),
+        body_sha256=fingerprint,
+        keep_for=KEEP_KEYS_FOR,
+    )
+    if not claim.claimed:
+        if claim.body_sha256 != fingerprint:
+            raise RunRefusedError(
+                "idempotency_key_reused",
+                "This idempotency key came before with another request.",
+                {"run_id": claim.run_id},
+                status=422,
+            )
+        try:
+            return store.get_run(tenant_id, claim.run_id), True
+        except ItemNotFoundError:
+            pass  # the first attempt stopped before recording its run: finish its start (same name)
+    run = start_run(
+        settings,
+        tenant_id,
+        workflow_id,
+        environment,
+        input_document,
+        started_by=started_by,
+        trigger=trigger,
+        run_id=claim.run_id,
+        workflow=workflow,
+    )
+    return run, False
 
 
 def _check_controls(settings: Settings, tenant_id: str, workflow_id: str) -> None:

@@ -2,9 +2,8 @@
 
 - The tenant is in the URL (there is no token); the request must carry a Standard Webhooks
   signature made with that webhook's secret, so nobody else can start the tenant's runs.
-- Exactly-once start: the ``Idempotency-Key`` header, or else the ``webhook-id``, is claimed with a
-  conditional write before anything starts, and the claimed run id becomes the execution name. A
-  duplicate delivery (even a concurrent one) gets the first run back (``200``,
+- Exactly-once start (``runs.start_once``): the key is the ``Idempotency-Key`` header, or else the
+  ``webhook-id``. A duplicate delivery (even a concurrent one) gets the first run back (``200``,
   ``Idempotent-Replayed: true``); a key reused with another body is refused (``422``).
 - The body (JSON) is the run's input, ``$trigger`` in expressions.
 """
@@ -16,24 +15,21 @@ import hashlib
 import json
 import re
 import time
-from datetime import timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.shared import runs, store
 from functions.shared.exceptions import ItemNotFoundError, RunRefusedError, StoreError
-from functions.shared.keys import new_sortable_id
 from functions.shared.settings import Settings
 from functions.shared.signatures import SignatureError, verify
 from functions.shared.store import RunRecord
 
-__all__ = ["KEEP_KEYS_FOR", "WEBHOOK_PATH", "receive"]
+__all__ = ["WEBHOOK_PATH", "receive"]
 
 WEBHOOK_PATH = re.compile(
     r"^/hooks/(?P<tenant>[a-z0-9][a-z0-9-]{0,30})/(?P<environment>dev|staging|prod)/(?P<path>[A-Za-z0-9_\-/]{1,200})$"
 )
-KEEP_KEYS_FOR = timedelta(days=7)
 
 
 class _Refusal(Exception):
@@ -108,48 +104,24 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
     if event.get("httpMethod") != trigger.get("method", "POST"):
         raise _Refusal(405, "method_not_allowed", f"This webhook accepts {trigger.get('method', 'POST')}.")
     payload = _payload(body)
-    key = headers.get("idempotency-key") or message_id
-    key_hash = hashlib.sha256(key.encode()).hexdigest()[:40]
-    body_hash = hashlib.sha256(body).hexdigest()
-    claim = store.claim_idempotency_key(
-        tenant_id,
-        hook.workflow_id,
-        key_hash,
-        run_id=new_sortable_id(),
-        body_sha256=body_hash,
-        keep_for=KEEP_KEYS_FOR,
-    )
-    if not claim.claimed:
-        if claim.body_sha256 != body_hash:
-            raise _Refusal(
-                422,
-                "idempotency_key_reused",
-                "This idempotency key came before with another body.",
-                {"run_id": claim.run_id},
-            )
-        try:
-            return _answer(
-                200, _run_body(store.get_run(tenant_id, claim.run_id)), {"Idempotent-Replayed": "true"}
-            )
-        except ItemNotFoundError:
-            pass  # the first delivery stopped before recording its run: finish its start (same name)
     try:
-        run = runs.start_run(
+        run, replayed = runs.start_once(
             settings,
             tenant_id,
             hook.workflow_id,
             environment,
             payload,
+            key=headers.get("idempotency-key") or message_id,
+            fingerprint=hashlib.sha256(body).hexdigest(),
             started_by=f"webhook:{path}",
             trigger="webhook",
-            run_id=claim.run_id,
             workflow=workflow,
         )
     except RunRefusedError as exc:
-        if claim.claimed:
-            store.release_idempotency_key(tenant_id, hook.workflow_id, key_hash)
         retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
         raise _Refusal(exc.status, exc.code, str(exc), exc.details, retry) from exc
+    if replayed:
+        return _answer(200, _run_body(run), {"Idempotent-Replayed": "true"})
     return _answer(202, _run_body(run))
 
 

@@ -45,7 +45,6 @@ from functions.shared.store.webhooks import (
     claim_idempotency_key,
     get_webhook,
     register_webhook,
-    release_idempotency_key,
     rotate_webhook_secret,
 )
 from functions.shared.store.workflows import (
@@ -102,7 +101,6 @@ __all__ = [
     "put_user",
     "record_publish",
     "register_webhook",
-    "release_idempotency_key",
     "rotate_webhook_secret",
     "save_workflow",
     "take_slot",

@@ -17,7 +17,6 @@ __all__ = [
     "claim_idempotency_key",
     "get_webhook",
     "register_webhook",
-    "release_idempotency_key",
     "rotate_webhook_secret",
 ]
 
@@ -120,9 +119,3 @@ def claim_idempotency_key(
             )
         return IdempotencyClaim(run_id=first.run_id, body_sha256=first.body_sha256, claimed=False)
     return IdempotencyClaim(run_id=run_id, body_sha256=body_sha256, claimed=True)
-
-
-def release_idempotency_key(tenant_id: str, workflow_id: str, key_hash: str) -> None:
-    """Give a key back when its run could not start, so that a retry can start it."""
-    with wrapped("release an idempotency key"):
-        IdempotencyItem(keys.tenant_pk(tenant_id), keys.idempotency_sk(workflow_id, key_hash)).delete()
