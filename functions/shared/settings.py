@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     dynamodb_endpoint: str | None = Field(default=None, description="Local DynamoDB (moto); unset in AWS.")
     stepfunctions_endpoint: str | None = Field(default=None, description="Local Step Functions API.")
     secretsmanager_endpoint: str | None = Field(default=None, description="Local Secrets Manager (moto).")
+    scheduler_endpoint: str | None = Field(default=None, description="Local EventBridge Scheduler (moto).")
+    schedule_group: str = Field(default="default", description="Scheduler group of the workflows' schedules.")
+    schedule_target_arn: str = Field(
+        default="arn:aws:lambda:us-east-1:123456789012:function:wfaib-local-triggers",
+        description="The function schedules invoke (functions/triggers, schedule_handler).",
+    )
+    scheduler_role_arn: str = Field(
+        default="arn:aws:iam::123456789012:role/wfaib-local-scheduler",
+        description="The role EventBridge Scheduler assumes to invoke it.",
+    )
     credential_prefix: str = Field(
         default="wfaib/local/credentials/",
         description="Secrets are named <prefix><tenant>/<credential>; connector functions may read the prefix.",

@@ -1,4 +1,5 @@
-"""Lambda entry point of webhooks (API Gateway REST proxy events for ``/hooks/...``).
+"""Lambda entry points of the triggers: webhooks (API Gateway REST proxy events for ``/hooks/...``)
+and schedules (EventBridge Scheduler's input).
 
 Kept apart from the API function so a delivery pays only for what it uses on a cold start.
 """
@@ -13,9 +14,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.models import bind_table
 from functions.shared.settings import Settings, settings_from_env
+from functions.triggers.schedule import fire
 from functions.triggers.webhook import receive
 
-__all__ = ["configure", "lambda_handler"]
+__all__ = ["configure", "lambda_handler", "schedule_handler"]
 
 logger = Logger(service="wfaib-triggers")
 _settings: list[Settings] = []
@@ -41,3 +43,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "body": '{"error": {"code": "internal_error", "message": "Something went wrong on our side.", "details": {}}}',
             "isBase64Encoded": False,
         }
+
+
+@logger.inject_lambda_context
+def schedule_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if not _settings:
+        configure(settings_from_env())
+    outcome = fire(_settings[0], event)
+    if "refused" in outcome:
+        logger.warning(
+            "Scheduled run refused", extra={"refused": outcome["refused"], "reason": outcome["message"]}
+        )
+    return outcome

@@ -26,7 +26,10 @@ class PlatformHandle:
         self.platform = self._start()
 
     def _start(self) -> LocalPlatform:
-        return LocalPlatform(self.data_dir, port=0, clock=VirtualClock(auto_advance=True)).start()
+        # The tests drive the scheduler themselves (``platform.scheduler.tick``), at the times they choose.
+        return LocalPlatform(
+            self.data_dir, port=0, clock=VirtualClock(auto_advance=True), run_scheduler=False
+        ).start()
 
     def restart(self) -> None:
         self.platform.stop()

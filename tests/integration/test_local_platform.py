@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -105,6 +106,16 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle, s
     )
     before.create(slack_workflow(credential_id, credential_id))
     before.publish(credential_id)
+    scheduled_id = unique("nightly")
+    before.create(
+        {
+            "id": scheduled_id,
+            "name": "Nightly",
+            "trigger": {"type": "schedule", "expression": "cron(0 2 * * ? 2031)"},
+            "nodes": [{"id": "noop", "type": "data.set", "params": {"fields": {"ok": True}}}],
+        }
+    )
+    before.publish(scheduled_id)
     demo_versions = _demo_versions(handle)
 
     # When the platform stops and starts again on the same data directory
@@ -128,6 +139,13 @@ def test_workflows_versions_and_runs_survive_a_restart(handle: PlatformHandle, s
     # the credential's value was kept too: a run after the restart still reaches Slack with it
     assert after.wait_finished(after.start(credential_id, {"name": "K"})["id"])["status"] == "SUCCEEDED"
     assert slack.received[-1]["headers"]["Authorization"] == "Bearer xoxb-kept"
+    # and the schedule: its 02:00 of 1 January 2031 starts a run
+    handle.platform.scheduler.tick(
+        datetime(2031, 1, 1, 3, 0, tzinfo=UTC), since=datetime(2031, 1, 1, 1, 0, tzinfo=UTC)
+    )
+    assert [
+        run["trigger"] for run in after.get("/runs", params={"workflow_id": scheduled_id}).json()["items"]
+    ] == ["schedule"]
     # and seeding the demo again changed none of the user's data
     assert _demo_versions(handle) == demo_versions
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,6 +15,7 @@ from functions.api.routes.workflows import _expected_version
 from functions.shared import Settings
 from functions.shared.exceptions import InvalidCursorError
 from functions.shared.keys import new_sortable_id
+from functions.shared.schedules import ScheduleExpressionError, fire_times, validate_expression
 from functions.shared.stepfunctions import state_machine_name
 from functions.shared.store._base import decode_cursor
 from wfaib.dev.gateway import proxy_event
@@ -101,3 +103,31 @@ def test_sortable_ids_increase_strictly_within_a_process() -> None:
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(len(value) == 26 and value.isalnum() for value in ids)
+
+
+@pytest.mark.parametrize(
+    ("expression", "timezone", "expected"),
+    [
+        ("rate(30 minutes)", "UTC", ["2026-11-21T00:30:00+00:00", "2026-11-21T01:00:00+00:00"]),
+        ("cron(15 0 ? * 7 *)", "UTC", ["2026-11-21T00:15:00+00:00"]),  # 7 is Saturday in EventBridge
+        ("cron(0 1 21 11 ? 2026)", "Asia/Tokyo", []),  # 01:00 Tokyo on the 21st is still the 20th in UTC
+        ("cron(0 10 21 11 ? 2026)", "Asia/Tokyo", ["2026-11-21T01:00:00+00:00"]),
+        ("at(2026-11-21T00:45:00)", "UTC", ["2026-11-21T00:45:00+00:00"]),
+    ],
+)
+def test_schedule_expressions_fire_as_eventbridge_does(
+    expression: str, timezone: str, expected: list[str]
+) -> None:
+    after, until = datetime(2026, 11, 21, 0, 0, tzinfo=UTC), datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    assert [moment.isoformat() for moment in fire_times(expression, timezone, after, until)] == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["cron(0 9 * * * *)", "cron(0 9 ? * ? *)", "rate(0 minutes)", "cron(0 9 ? * MON)", "every day"],
+)
+def test_invalid_schedule_expressions_are_refused(expression: str) -> None:
+    with pytest.raises(ScheduleExpressionError):
+        validate_expression(expression, "UTC")
+    with pytest.raises(ScheduleExpressionError):
+        validate_expression("rate(1 hour)", "Mars/Olympus_Mons")

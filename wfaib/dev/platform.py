@@ -30,8 +30,9 @@ from moto.server import ThreadedMotoServer
 from functions.shared.models import TABLE_DEFINITION, TTL_ATTRIBUTE
 from functions.shared.settings import Settings
 from state_machines.runtime import Clock
-from wfaib.dev.gateway import API_STAGE, Gateway
-from wfaib.dev.snapshot import SecretsSnapshot, TableSnapshot
+from wfaib.dev.gateway import API_STAGE, Gateway, LocalLambdaContext
+from wfaib.dev.scheduler import LocalScheduler
+from wfaib.dev.snapshot import SchedulesSnapshot, SecretsSnapshot, TableSnapshot
 
 __all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform", "jwt_secret"]
 
@@ -58,6 +59,7 @@ class LocalPlatform:
         static_root: Path | None = None,
         region: str = "us-east-1",
         account_id: str = "123456789012",
+        run_scheduler: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self._host = host
@@ -68,6 +70,7 @@ class LocalPlatform:
         web_dist = REPO_ROOT / "web" / "dist"
         self.static_root = static_root or (web_dist if (web_dist / "index.html").is_file() else PLACEHOLDER)
         self._region = region
+        self._run_scheduler = run_scheduler
         self._account_id = account_id
         self._stopping = threading.Event()
         self._dirty = threading.Event()
@@ -117,6 +120,7 @@ class LocalPlatform:
             account_id=self._account_id,
             dynamodb_endpoint=self.aws_endpoint,
             secretsmanager_endpoint=self.aws_endpoint,
+            scheduler_endpoint=self.aws_endpoint,
             jwt_secret=jwt_secret(self.data_dir),
             **_LOCAL_KEYS,  # type: ignore[arg-type]
         )
@@ -134,6 +138,14 @@ class LocalPlatform:
             self.data_dir / "secrets.sqlite3", secretsmanager, self.settings.credential_prefix
         )
         self._secrets.load()
+        self._scheduler_client = boto3.client(  # type: ignore[call-overload]
+            "scheduler", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
+        )
+        _delete_schedules(self._scheduler_client, self.settings.schedule_group)
+        self._schedules = SchedulesSnapshot(
+            self.data_dir / "schedules.sqlite3", self._scheduler_client, self.settings.schedule_group
+        )
+        self._schedules.load()
 
         aws = AwsIntegrationSettings(endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS)
         self._sfn = SfnLocal(
@@ -161,6 +173,14 @@ class LocalPlatform:
             routes={"/hooks/": triggers.lambda_handler},  # type: ignore[dict-item]
         ).start()
         self._stack.append(self._gateway.stop)
+        self.scheduler = LocalScheduler(
+            self._scheduler_client,
+            self.settings.schedule_group,
+            lambda event: triggers.schedule_handler(event, LocalLambdaContext()),  # type: ignore[arg-type]
+        )
+        if self._run_scheduler:
+            self.scheduler.start()
+            self._stack.append(self.scheduler.stop)
         self._flusher = threading.Thread(target=self._flush_loop, name="wfaib-snapshot", daemon=True)
         self._flusher.start()
         self._stack.append(self._stop_flusher)
@@ -192,6 +212,7 @@ class LocalPlatform:
     def _save(self) -> None:
         self._snapshot.save()
         self._secrets.save()
+        self._schedules.save()
 
     def _stop_flusher(self) -> None:
         self._stopping.set()
@@ -272,3 +293,10 @@ def jwt_secret(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _delete_schedules(scheduler: Any, group: str) -> None:
+    """No schedules but the saved ones (moto's state outlives a restart in the same process)."""
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+        for summary in page["Schedules"]:
+            scheduler.delete_schedule(Name=summary["Name"], GroupName=group)

@@ -1,6 +1,7 @@
 """Keep the platform's data across restarts: moto is in memory, so what it holds is copied to SQLite.
 
 - ``TableSnapshot``: the whole platform table (every item in DynamoDB's wire format);
+- ``SchedulesSnapshot``: the workflows' EventBridge Scheduler schedules;
 - ``SecretsSnapshot``: the credential secrets (names under the credential prefix, their values and
   tags). The file is readable by its owner only: locally, secrets sit on the developer's disk.
 
@@ -17,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SecretsSnapshot", "TableSnapshot"]
+__all__ = ["SchedulesSnapshot", "SecretsSnapshot", "TableSnapshot"]
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS items (pk TEXT NOT NULL, sk TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (pk, sk))"
 
@@ -121,4 +122,62 @@ class SecretsSnapshot:
             with sqlite3.connect(self._path, timeout=10) as connection:
                 connection.execute("DELETE FROM secrets")
                 connection.executemany("INSERT INTO secrets (name, value, tags) VALUES (?, ?, ?)", rows)
+            return len(rows)
+
+
+_SCHEDULES_SCHEMA = "CREATE TABLE IF NOT EXISTS schedules (name TEXT PRIMARY KEY, request TEXT NOT NULL)"
+_SCHEDULE_FIELDS = (
+    "Name",
+    "GroupName",
+    "ScheduleExpression",
+    "ScheduleExpressionTimezone",
+    "FlexibleTimeWindow",
+    "State",
+    "Target",
+    "Description",
+    "StartDate",
+    "EndDate",
+)
+
+
+class SchedulesSnapshot:
+    """A SQLite copy of the schedules of one EventBridge Scheduler group (as CreateSchedule requests)."""
+
+    def __init__(self, path: Path, scheduler: Any, group: str) -> None:
+        self._path = path
+        self._scheduler = scheduler
+        self._group = group
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path, timeout=10) as connection:
+            connection.execute(_SCHEDULES_SCHEMA)
+
+    def load(self) -> int:
+        """Create every saved schedule (replacing one of the same name); how many."""
+        with sqlite3.connect(self._path, timeout=10) as connection:
+            rows = connection.execute("SELECT request FROM schedules ORDER BY name").fetchall()
+        for (request,) in rows:
+            schedule = json.loads(request)
+            try:
+                self._scheduler.create_schedule(**schedule)
+            except self._scheduler.exceptions.ConflictException:
+                self._scheduler.update_schedule(**schedule)
+        return len(rows)
+
+    def save(self) -> int:
+        """Replace the saved copy with the group's schedules; how many."""
+        with self._lock:
+            rows = []
+            for page in self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group):
+                for summary in page["Schedules"]:
+                    schedule = self._scheduler.get_schedule(Name=summary["Name"], GroupName=self._group)
+                    request = {
+                        field: schedule[field]
+                        for field in _SCHEDULE_FIELDS
+                        if schedule.get(field) is not None
+                    }
+                    rows.append((summary["Name"], json.dumps(request, default=str)))
+            with sqlite3.connect(self._path, timeout=10) as connection:
+                connection.execute("DELETE FROM schedules")
+                connection.executemany("INSERT INTO schedules (name, request) VALUES (?, ?)", rows)
             return len(rows)

@@ -9,10 +9,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.context import caller, current_settings
-from functions.api.errors import ConflictError
+from functions.api.errors import ConflictError, UnprocessableError
 from functions.api.routes.params import Environment, WorkflowId, version_or_latest
 from functions.api.routes.webhooks import register_webhook
-from functions.shared import stepfunctions, store
+from functions.shared import scheduler, stepfunctions, store
 from functions.shared.store import VersionRecord
 
 if TYPE_CHECKING:
@@ -122,6 +122,7 @@ def publish(
     settings = current_settings()
     stored = version_or_latest(identity.tenant_id, workflow_id, request.version)
     register_webhook(identity.tenant_id, workflow_id, stored.document)
+    _check_schedule(stored.document)
     machine_arn = stepfunctions.state_machine_arn(settings, identity.tenant_id, workflow_id)
     version_arn, state_nodes = stored.state_machine_version_arn, stored.state_nodes
     if version_arn is None or state_nodes is None:
@@ -145,6 +146,7 @@ def publish(
         version_arn,
         state_nodes,
         identity.subject,
+        stored.document,
     )
 
 
@@ -173,7 +175,34 @@ def promote(workflow_id: WorkflowId, request: Annotated[PromoteRequest, Body()])
         str(source["state_machine_version_arn"]),
         stored.state_nodes or {},
         identity.subject,
+        stored.document,
     )
+
+
+def _check_schedule(document: dict[str, Any]) -> None:
+    """422 before anything is published when a schedule trigger's expression or time zone is invalid."""
+    from functions.shared.schedules import ScheduleExpressionError, validate_expression
+
+    trigger = document.get("trigger") or {}
+    if trigger.get("type") != "schedule":
+        return
+    try:
+        validate_expression(str(trigger.get("expression")), str(trigger.get("timezone", "UTC")))
+    except ScheduleExpressionError as exc:
+        raise UnprocessableError(
+            "invalid_schedule",
+            str(exc),
+            {
+                "problems": [
+                    {
+                        "code": "invalid_schedule",
+                        "node": None,
+                        "field": "trigger.expression",
+                        "message": str(exc),
+                    }
+                ]
+            },
+        ) from exc
 
 
 def _point(
@@ -185,9 +214,22 @@ def _point(
     version_arn: str,
     state_nodes: dict[str, list[str]],
     actor: str,
+    document: dict[str, Any],
 ) -> PublishResult:
-    """Move the environment's alias to a published version, and record it."""
-    alias_arn = stepfunctions.point_alias(current_settings(), machine_arn, environment, version_arn)
+    """Move the environment's alias to a published version, record it, and schedule it if it says so."""
+    settings = current_settings()
+    alias_arn = stepfunctions.point_alias(settings, machine_arn, environment, version_arn)
+    trigger = document.get("trigger") or {}
+    if trigger.get("type") == "schedule":
+        scheduler.upsert_schedule(
+            settings,
+            tenant_id,
+            workflow_id,
+            environment,
+            expression=str(trigger["expression"]),
+            timezone=str(trigger.get("timezone", "UTC")),
+            payload=dict(trigger.get("payload") or {}),
+        )
     store.record_publish(
         tenant_id,
         workflow_id,
