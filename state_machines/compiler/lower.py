@@ -256,15 +256,15 @@ class _Lowering:
     def after(self, group: list[str], scope: _Scope) -> dict[str, Any]:
         """``Next`` or ``End`` for the last node of a group."""
         last = group[-1]
-        if self.graph.is_fan_out(last) and self.kind(last) is not NodeKind.PARALLEL:
-            return {"Next": f"{last}-branches"}
-        if self.kind(last) is NodeKind.PARALLEL or self.graph.is_fan_out(last):
+        if self.graph.is_fan_out(last):
+            if self.kind(last) is not NodeKind.PARALLEL:
+                return {"Next": f"{last}-branches"}
             join = self.graph.join_of(last)
-            successor: str | None = None if join == EXIT or join in group else join
-            if join in group:
-                successor = self.the_successor(group[-1])
-        else:
-            successor = self.the_successor(last)
+            return self.transition(None if join == EXIT else join, scope)
+        return self.transition(self.the_successor(last), scope)
+
+    def transition(self, successor: str | None, scope: _Scope) -> dict[str, Any]:
+        """``Next`` to the state running ``successor``, or the end of the scope."""
         target = self.resolve(successor, scope) if successor else None
         if target is not None:
             return {"Next": target}
@@ -617,7 +617,7 @@ class _Lowering:
             assignments = self.assign(host, joined, bindings, scope)
             if assignments:
                 state["Assign"] = assignments
-        state.update(self.after([host], scope) if join == EXIT else self.after(group, scope))
+        state.update(self.transition(None, scope) if join == EXIT else self.after(group, scope))
         return state
 
 

@@ -183,3 +183,13 @@ def test_folding_never_changes_what_a_run_returns(runtime: LocalRuntime, name: s
     assert (optimized.status, optimized.error) == (naive.status, naive.error)
     assert json.loads(optimized.output or "null") == json.loads(naive.output or "null")
     assert len(optimized_history) <= len(naive_history)
+
+
+def test_branches_that_never_meet_end_the_run_with_both_outputs(runtime: LocalRuntime) -> None:
+    calls: list[dict[str, Any]] = []
+    runtime.register_lambda(ACME, acme(calls, lambda e: {"id": "c-1"}))
+
+    info, _ = run(runtime, workflow("fan-out-without-join"), {"email": "x@y.z"})
+
+    assert info.status == "SUCCEEDED", info.cause
+    assert json.loads(info.output or "null") == [{"id": "c-1"}, {"archived": True}]
