@@ -28,6 +28,7 @@ from functions.api.routes import (
     publishing,
     runs,
     schemas,
+    templates,
     webhooks,
     workflows,
 )
@@ -67,6 +68,7 @@ app.include_router(credentials.router)
 app.include_router(identity.router)
 app.include_router(schemas.router)
 app.include_router(control.router)
+app.include_router(templates.router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 

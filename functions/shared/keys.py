@@ -16,6 +16,7 @@ idempotency claim      ``TENANT#<t>``             ``IDEMP#<workflow>#<key hash>`
 control flag           ``TENANT#<t>``             ``CTRL#FLAG#<scope>#<target>``
 quota settings         ``TENANT#<t>``             ``CTRL#QUOTA``
 usage counter          ``TENANT#<t>``             ``USAGE#runs#<epoch minute>``
+template               ``TENANT#<t>``             ``TPL#<template>``
 =====================  =========================  ==============================  ====================
 
 Run and audit ids are time-ordered, so a descending query lists the newest first.
@@ -37,6 +38,7 @@ __all__ = [
     "new_sortable_id",
     "run_sk",
     "runs_by_workflow_pk",
+    "template_sk",
     "tenant_pk",
     "usage_sk",
     "user_sk",
@@ -54,6 +56,7 @@ CREDENTIAL_PREFIX = "CRED#"
 CONTROL_PREFIX = "CTRL#"
 FLAG_PREFIX = "CTRL#FLAG#"
 QUOTA_SK = "CTRL#QUOTA"
+TEMPLATE_PREFIX = "TPL#"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _lock = threading.Lock()
 _last = (0, 0)
@@ -109,6 +112,10 @@ def flag_sk(scope: str, target: str) -> str:
 
 def usage_sk(counter: str, window: int) -> str:
     return f"USAGE#{counter}#{window}"
+
+
+def template_sk(template_id: str) -> str:
+    return f"{TEMPLATE_PREFIX}{template_id}"
 
 
 def audit_sk(entry_id: str) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "CredentialItem",
     "IdempotencyItem",
     "RunItem",
+    "TemplateItem",
     "TenantItem",
     "UsageItem",
     "UserItem",
@@ -241,6 +242,21 @@ class UsageItem(Model):
     expires_at = NumberAttribute(null=True)
 
 
+class TemplateItem(Model):
+    """A workflow a tenant published to its own template gallery."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+    document = JSONAttribute()
+    published_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
 class AuditItem(Model):
     class Meta(TableMeta):
         pass
@@ -266,6 +282,7 @@ _MODELS: tuple[type[Model], ...] = (
     IdempotencyItem,
     ControlItem,
     UsageItem,
+    TemplateItem,
     AuditItem,
 )
 

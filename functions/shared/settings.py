@@ -7,6 +7,7 @@ AWS) and pass it on; the local platform builds the same model directly.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,10 @@ class Settings(BaseSettings):
     state_machine_role_arn: str = Field(
         default="arn:aws:iam::123456789012:role/wfaib-local-workflows",
         description="The execution role of workflow state machines.",
+    )
+    templates_dir: Path = Field(
+        default=Path(__file__).resolve().parents[2] / "examples",
+        description="The built-in template gallery: workflow JSON files shipped with the function.",
     )
     runs_per_minute: int = Field(default=600, ge=1, description="Default per-tenant quota of run starts.")
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")

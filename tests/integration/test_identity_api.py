@@ -19,6 +19,7 @@ SAMPLE_PATH_VALUES = {
     "connector_id": "slack",
     "key_id": "0" * 12,
     "credential_id": "slack-main",
+    "template_id": "hello-world",
     "scope": "workflow",
     "target": "hello-world",
 }

@@ -232,3 +232,18 @@ def diff_versions(
         "to": new.version,
         **diff_workflows(old.document, new.document),
     }
+
+
+@router.get(
+    "/workflows/<workflow_id>/export",
+    summary="The workflow document as a file (latest or ?version=n), to import elsewhere with POST /workflows",
+    tags=["workflows"],
+)
+def export_workflow(
+    workflow_id: WorkflowId, version: Annotated[int | None, Query(ge=1)] = None
+) -> Response[str]:
+    identity = caller("workflow:read")
+    stored = version_or_latest(identity.tenant_id, workflow_id, version)
+    return json_response(
+        200, stored.document, {"Content-Disposition": f'attachment; filename="{workflow_id}.json"'}
+    )
