@@ -121,6 +121,7 @@ class LocalPlatform:
             dynamodb_endpoint=self.aws_endpoint,
             secretsmanager_endpoint=self.aws_endpoint,
             scheduler_endpoint=self.aws_endpoint,
+            schedule_group="wfaib-local",
             jwt_secret=jwt_secret(self.data_dir),
             **_LOCAL_KEYS,  # type: ignore[arg-type]
         )
@@ -141,6 +142,8 @@ class LocalPlatform:
         self._scheduler_client = boto3.client(  # type: ignore[call-overload]
             "scheduler", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
         )
+        with contextlib.suppress(self._scheduler_client.exceptions.ConflictException):
+            self._scheduler_client.create_schedule_group(Name=self.settings.schedule_group)
         _delete_schedules(self._scheduler_client, self.settings.schedule_group)
         self._schedules = SchedulesSnapshot(
             self.data_dir / "schedules.sqlite3", self._scheduler_client, self.settings.schedule_group
