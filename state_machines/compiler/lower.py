@@ -319,10 +319,11 @@ class _Lowering:
             NodeKind.APPROVAL: "$states.result",
             NodeKind.LOOP: "$states.result",
             NodeKind.PARALLEL: "$states.result",
-            NodeKind.WAIT: "$states.input",
-            NodeKind.MERGE: "$states.input",
-            NodeKind.DATA: "$states.input",
         }.get(kind, "$states.input")
+        # The first state of a loop body receives {item, index}; what it passes on is the item.
+        unwrap = scope.loop is not None and scope.starts_at(host)
+        if unwrap and kind is NodeKind.WAIT:
+            raw = "$states.input.item"
         if kind in (NodeKind.DATA, NodeKind.MERGE):
             raw = block(self.data_expression(host, None), base)
         implicit_fan_out = self.graph.is_fan_out(host) and kind is not NodeKind.PARALLEL
@@ -332,11 +333,13 @@ class _Lowering:
         state: dict[str, Any]
         extra: dict[str, Any] = {}
         if kind is NodeKind.CHOICE:
-            return {host: self.choice_state(host, scope, base)}
+            return {host: self.choice_state(host, scope, base, unwrap)}
         if kind is NodeKind.STOP:
             state = {"Type": "Succeed"}
             if node.params.get("output") is not None:
                 state["Output"] = template_value(node.params["output"], base)
+            elif unwrap:
+                state["Output"] = "{% $states.input.item %}"
             return {host: state}
         if kind is NodeKind.FAIL:
             state = {
@@ -511,7 +514,7 @@ class _Lowering:
             )
         return rules
 
-    def choice_state(self, host: str, scope: _Scope, bindings: list[Binding]) -> dict[str, Any]:
+    def choice_state(self, host: str, scope: _Scope, bindings: list[Binding], unwrap: bool) -> dict[str, Any]:
         node = self.node(host)
         edges = {e.branch: e.target for e in self.graph.out[host]}
         if node.type == "logic.if":
@@ -531,6 +534,8 @@ class _Lowering:
             }
             if assignments:
                 rule["Assign"] = assignments
+            if unwrap:
+                rule["Output"] = "{% $states.input.item %}"
             choices.append(rule)
         state: dict[str, Any] = {
             "Type": "Choice",
@@ -539,6 +544,8 @@ class _Lowering:
         }
         if assignments:
             state["Assign"] = assignments
+        if unwrap:
+            state["Output"] = "{% $states.input.item %}"
         return state
 
     def map_state(self, host: str, scope: _Scope, bindings: list[Binding]) -> dict[str, Any]:
