@@ -1,8 +1,8 @@
-"""Property: for any well-formed workflow, folding never changes what a run returns.
+"""Property: any well-formed workflow computes what its graph means, folded or not.
 
 Hypothesis draws nested workflows of data steps, waits, if/else, switches, loops, parallel
-branches and connector actions; each compiles to ASL our validator accepts, and the optimised and the one-state-per-node
-compilations return the same output on the local runtime.
+branches and connector actions; each compiles to ASL our validator accepts, and both the optimised and the one-state-per-node
+compilations return, on the local runtime, the value a plain Python reading of the graph gives.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from state_machines.model import Workflow
 from state_machines.runtime import LocalRuntime, VirtualClock
 
 ACME = "wfaib-local-connector-acme"
+TRIGGER_V = 1
 
 
 @dataclass
@@ -144,6 +145,33 @@ def build_element(builder: Builder, element: Element) -> tuple[str, list[str]]:
     return fork, [total]
 
 
+def expected(block: list[Element], value: int) -> int:
+    """What the drawn workflow computes, by the plain meaning of each element (the oracle)."""
+    for element in block:
+        value = expected_element(element, value)
+    return value
+
+
+def expected_element(element: Element, value: int) -> int:
+    kind = element[0]
+    if kind == "add":
+        return value + int(element[1])
+    if kind == "trigger":
+        return value * 2 + TRIGGER_V + int(element[1])
+    if kind == "action":
+        return value + 1
+    if kind == "wait":
+        return value
+    if kind == "if":
+        return expected(element[1] if value % 2 == 0 else element[2], value)
+    if kind == "switch":
+        branch = element[1] if value < 5 else element[2] if value % 2 == 1 else element[3]
+        return expected(branch, value)
+    if kind == "loop":
+        return expected(element[1], value) + expected(element[1], value + 1)
+    return expected(element[1], value) + expected(element[2], value)
+
+
 @pytest.fixture(scope="module")
 def runtime() -> Iterator[LocalRuntime]:
     with LocalRuntime(clock=VirtualClock(auto_advance=True)) as rt:
@@ -155,7 +183,7 @@ def run(runtime: LocalRuntime, asl: str) -> tuple[str, Any]:
     info = runtime.start_execution(
         state_machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:prop",
         definition=asl,
-        input=json.dumps({"v": 1}),
+        input=json.dumps({"v": TRIGGER_V}),
     )
     info = runtime.wait(info.execution_arn, timeout=30)
     return info.status, json.loads(info.output) if info.output else info.cause
@@ -185,4 +213,5 @@ def test_folding_preserves_outputs_of_any_workflow(runtime: LocalRuntime, block:
 
     assert optimized_result[0] == "SUCCEEDED", optimized_result[1]
     assert optimized_result == naive_result
+    assert optimized_result[1] == {"v": expected(block, TRIGGER_V)}
     assert optimized.state_count <= naive.state_count
