@@ -1,8 +1,9 @@
 """Property: any well-formed workflow computes what its graph means, folded or not.
 
 Hypothesis draws nested workflows of data steps, waits, if/else, switches, loops, parallel
-branches and connector actions; each compiles to ASL our validator accepts, and both the optimised and the one-state-per-node
-compilations return, on the local runtime, the value a plain Python reading of the graph gives.
+branches and connector actions. Each compiles to ASL our validator accepts, and both the
+optimised and the one-state-per-node compilations return, on the local runtime, the value a plain
+Python reading of the graph gives.
 """
 
 from __future__ import annotations
