@@ -13,13 +13,13 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Credential, Json, Position, Problem, RunDetail, WorkflowDocument, WorkflowNode, WorkflowRecord } from "../api/types";
-import { hasInput, outputHandles } from "../catalog/catalog";
+import { hasInput, outputHandles, type NodeTypeInfo } from "../catalog/catalog";
 import { useApp } from "../context";
 import { downloadJson } from "../download";
 import type { Scope } from "../expressions/expressions";
 import { jsonEqual } from "../graph/diff";
 import { canRedo, canUndo, commitFrom, createHistory, push, redo, replace, undo, type History } from "../graph/history";
-import { autoLayout, ensurePositions, triggerPosition } from "../graph/layout";
+import { NODE_HEIGHT, NODE_WIDTH, autoLayout, ensurePositions, triggerPosition } from "../graph/layout";
 import { commandFor, type Command } from "../graph/shortcuts";
 import {
   TRIGGER_ID,
@@ -36,7 +36,7 @@ import {
   type Clipboard,
 } from "../graph/workflow";
 import { href } from "../route";
-import { isFinished, lastOutputs, nodeStatuses, stepsOfNode } from "../run/runStatus";
+import { isFinished, lastOutputs, nodeStatuses, stepsOfNode, type NodeRunStatus } from "../run/runStatus";
 import { ConflictDialog, ConnectDialog, PublishDialog, RunDialog, ShortcutsDialog } from "./EditorDialogs";
 import { NodePanel } from "./NodePanel";
 import { DRAG_TYPE, Palette } from "./Palette";
@@ -48,6 +48,17 @@ import { WorkflowPanel } from "./WorkflowPanel";
 
 const nodeTypes = { wf: WfNode };
 const POLL_MS = 400;
+
+interface CachedNode {
+  node: WorkflowNode;
+  info: NodeTypeInfo | undefined;
+  selected: boolean;
+  measured: { width: number; height: number } | undefined;
+  status: NodeRunStatus | null;
+  problems: string[] | undefined;
+  diff: string | undefined;
+  flow: WfFlowNode;
+}
 
 type Dialog = null | "run" | "publish" | "connect" | "help" | "conflict";
 type Side = "auto" | "run" | "versions";
@@ -129,10 +140,10 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     }, (exc: Error) => notify(exc.message, "error"));
   }, [api, runId, notify]);
 
-  // Fit the view once every node has been measured (earlier, React Flow knows no sizes).
+  // Fit the view once the first nodes are measured (nodes not drawn yet count with their initial size).
   const fitted = useRef(false);
   useEffect(() => {
-    if (fitted.current || !history || measured.size < history.present.nodes.length + 1) return;
+    if (fitted.current || !history || measured.size === 0) return;
     fitted.current = true;
     window.requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }));
   }, [measured, history, flow]);
@@ -459,6 +470,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     return classes;
   }, [compare, doc]);
 
+  const nodeCache = useRef(new Map<string, CachedNode>());
   const rfNodes: WfFlowNode[] = useMemo(() => {
     if (!doc) return [];
     const trigger: WfFlowNode = {
@@ -472,31 +484,52 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
       ariaLabel: `Trigger: ${doc.trigger.type}`,
       data: { label: "Trigger", type: "trigger", title: doc.trigger.type, handles: [{ branch: null, label: "start", kind: "plain" }], hasInput: false, status: run ? "succeeded" : null, problems: [], isTrigger: true },
     };
-    return [
-      trigger,
-      ...doc.nodes.map((node): WfFlowNode => {
-        const info = catalog.get(node.type);
-        return {
-          id: node.id,
-          type: "wf",
-          position: node.position ?? { x: 0, y: 0 },
-          selected: selectedNodes.has(node.id),
-          measured: measured.get(node.id),
-          className: compareDiff?.get(node.id),
-          ariaLabel: `${node.name || node.id}, ${info?.title ?? node.type}`,
-          data: {
-            label: node.name || node.id,
-            type: node.type,
-            title: info?.title ?? node.type,
-            handles: outputHandles(node, info),
-            hasInput: hasInput(info),
-            status: statuses.get(node.id) ?? null,
-            problems: problemsByNode.get(node.id) ?? [],
-            isTrigger: false,
-          },
-        };
-      }),
-    ];
+    // Reuse the flow node of every unchanged workflow node: React Flow then skips it, and so
+    // does React (WfNode is memoised), which keeps large workflows fast to edit and measure.
+    const cache = nodeCache.current;
+    const next = new Map<string, CachedNode>();
+    const nodes: WfFlowNode[] = [trigger];
+    for (const node of doc.nodes) {
+      const info = catalog.get(node.type);
+      const key: Omit<CachedNode, "flow"> = {
+        node,
+        info,
+        selected: selectedNodes.has(node.id),
+        measured: measured.get(node.id),
+        status: statuses.get(node.id) ?? null,
+        problems: problemsByNode.get(node.id),
+        diff: compareDiff?.get(node.id),
+      };
+      const cached = cache.get(node.id);
+      const same = cached !== undefined && (Object.keys(key) as (keyof typeof key)[]).every((k) => cached[k] === key[k]);
+      const flow: WfFlowNode = same
+        ? cached.flow
+        : {
+            id: node.id,
+            type: "wf",
+            position: node.position ?? { x: 0, y: 0 },
+            selected: key.selected,
+            measured: key.measured,
+            initialWidth: NODE_WIDTH,
+            initialHeight: NODE_HEIGHT,
+            className: key.diff,
+            ariaLabel: `${node.name || node.id}, ${info?.title ?? node.type}`,
+            data: {
+              label: node.name || node.id,
+              type: node.type,
+              title: info?.title ?? node.type,
+              handles: outputHandles(node, info),
+              hasInput: hasInput(info),
+              status: key.status,
+              problems: key.problems ?? [],
+              isTrigger: false,
+            },
+          };
+      next.set(node.id, { ...key, flow });
+      nodes.push(flow);
+    }
+    nodeCache.current = next;
+    return nodes;
   }, [doc, catalog, selectedNodes, measured, statuses, problemsByNode, run, compareDiff]);
 
   const rfEdges: Edge[] = useMemo(() => {

@@ -1,5 +1,5 @@
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useEffect } from "react";
+import { memo, useEffect, useRef } from "react";
 import type { OutputHandle } from "../catalog/catalog";
 import type { NodeRunStatus } from "../run/runStatus";
 
@@ -21,7 +21,14 @@ const STATUS_TEXT: Record<NodeRunStatus, string> = { running: "running", succeed
 function WfNodeView({ id, data, selected }: NodeProps<WfFlowNode>) {
   const updateInternals = useUpdateNodeInternals();
   const handleKey = data.handles.map((h) => h.branch ?? "out").join("|");
-  useEffect(() => updateInternals(id), [id, handleKey, updateInternals]);
+  // React Flow measures handles when a node mounts; re-measure only when the handles change
+  // (a switch case added), or a 1,000-node canvas re-renders once per node while it opens.
+  const measuredKey = useRef(handleKey);
+  useEffect(() => {
+    if (measuredKey.current === handleKey) return;
+    measuredKey.current = handleKey;
+    updateInternals(id);
+  }, [id, handleKey, updateInternals]);
   const classes = ["wf-node", data.isTrigger ? "wf-trigger" : "", data.status ? `status-${data.status}` : "", data.problems.length ? "has-problems" : "", selected ? "selected" : ""];
   const description = [data.title, data.status ? `status ${STATUS_TEXT[data.status]}` : "", data.problems.length ? `${data.problems.length} problem(s): ${data.problems.join(" ")}` : ""].filter(Boolean).join(", ");
   return (
