@@ -89,7 +89,7 @@ class PlatformFunction(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    key: Literal["api", "webhook", "approvals", "code-python"]
+    key: Literal["api", "webhook", "schedules", "approvals", "code-python"]
     handler: str
     description: str
     memory_mb: int = 512
@@ -99,14 +99,21 @@ class PlatformFunction(BaseModel):
 PLATFORM_FUNCTIONS: dict[str, PlatformFunction] = {
     "api": PlatformFunction(
         key="api",
-        handler="functions.api.handler.handler",
+        handler="functions.api.handler.lambda_handler",
         description="Control plane REST API (workflows, runs, credentials, ...)",
         memory_mb=1024,
     ),
     "webhook": PlatformFunction(
         key="webhook",
-        handler="functions.triggers.webhook.handler",
+        handler="functions.triggers.handler.lambda_handler",
         description="Webhook trigger: verifies the signature and starts the workflow",
+        memory_mb=512,
+        timeout_seconds=10,
+    ),
+    "schedules": PlatformFunction(
+        key="schedules",
+        handler="functions.triggers.handler.schedule_handler",
+        description="Schedule trigger: checks flags and quotas, then starts the workflow",
         memory_mb=512,
         timeout_seconds=10,
     ),
@@ -193,17 +200,22 @@ SERVICE_INTEGRATIONS: tuple[ServiceIntegration, ...] = (
 )
 
 
-# Environment variables the infrastructure sets and the handlers read (their contract).
+# Environment variables the infrastructure sets and the handlers read (their contract: the
+# platform functions parse them into functions.shared.settings.Settings, a test checks the names).
 ENV_TABLE = "WFAIB_TABLE_NAME"
 ENV_IDEMPOTENCY_TABLE = "WFAIB_IDEMPOTENCY_TABLE_NAME"
 ENV_PAYLOAD_BUCKET = "WFAIB_CLAIM_CHECK_BUCKET"
-ENV_CREDENTIALS_PREFIX = "WFAIB_CREDENTIALS_PREFIX"
+ENV_CREDENTIALS_PREFIX = "WFAIB_CREDENTIAL_PREFIX"
 ENV_CREDENTIALS_KEY_ARN = "WFAIB_CREDENTIALS_KEY_ARN"
 ENV_CONNECTOR = "WFAIB_CONNECTOR"
 ENV_STATE_MACHINE_PREFIX = "WFAIB_STATE_MACHINE_PREFIX"
-ENV_EXECUTION_ROLE_ARN = "WFAIB_EXECUTION_ROLE_ARN"
+ENV_EXECUTION_ROLE_ARN = "WFAIB_STATE_MACHINE_ROLE_ARN"
 ENV_WORKFLOW_LOG_GROUP_ARN = "WFAIB_WORKFLOW_LOG_GROUP_ARN"
 ENV_SCHEDULE_GROUP = "WFAIB_SCHEDULE_GROUP"
-ENV_TRIGGER_ROLE_ARN = "WFAIB_TRIGGER_ROLE_ARN"
+ENV_TRIGGER_ROLE_ARN = "WFAIB_SCHEDULER_ROLE_ARN"
+ENV_SCHEDULE_TARGET_ARN = "WFAIB_SCHEDULE_TARGET_ARN"
+ENV_RESOURCE_PREFIX = "WFAIB_RESOURCE_PREFIX"
+ENV_REGION = "WFAIB_REGION"
+ENV_ACCOUNT_ID = "WFAIB_ACCOUNT_ID"
 ENV_USER_POOL_ID = "WFAIB_USER_POOL_ID"
 ENV_WEBHOOK_SECRET_PREFIX = "WFAIB_WEBHOOK_SECRET_PREFIX"

@@ -36,6 +36,7 @@ class StageNames:
         self.code_sandbox_function = f"{self.prefix}-code-python"
         self.api_function = f"{self.prefix}-api"
         self.webhook_function = f"{self.prefix}-webhook"
+        self.schedules_function = f"{self.prefix}-schedules"
         self.approvals_function = f"{self.prefix}-approvals"
         # Customer resources that workflows' AWS service steps may use (queues, topics, tables,
         # buckets, event buses) are named with this prefix.

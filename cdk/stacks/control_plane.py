@@ -35,8 +35,12 @@ from cdk.manifest import (
     ENV_CREDENTIALS_PREFIX,
     ENV_EXECUTION_ROLE_ARN,
     ENV_IDEMPOTENCY_TABLE,
+    ENV_ACCOUNT_ID,
     ENV_PAYLOAD_BUCKET,
+    ENV_REGION,
+    ENV_RESOURCE_PREFIX,
     ENV_SCHEDULE_GROUP,
+    ENV_SCHEDULE_TARGET_ARN,
     ENV_STATE_MACHINE_PREFIX,
     ENV_TABLE,
     ENV_TRIGGER_ROLE_ARN,
@@ -228,7 +232,27 @@ class ControlPlaneStack(Stack):
             ENV_IDEMPOTENCY_TABLE: names.idempotency_table,
             ENV_PAYLOAD_BUCKET: names.payload_bucket_name(),
             ENV_STATE_MACHINE_PREFIX: names.state_machine_prefix,
+            ENV_RESOURCE_PREFIX: names.prefix,
+            ENV_REGION: self.region,
+            ENV_ACCOUNT_ID: self.account,
+            ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
+            ENV_EXECUTION_ROLE_ARN: runtime.execution_role.role_arn,
         }
+        schedules_spec = PLATFORM_FUNCTIONS["schedules"]
+        self.schedules_function = PlatformFunction(
+            self,
+            "SchedulesFunction",
+            config=config,
+            function_name=names.schedules_function,
+            handler=schedules_spec.handler,
+            description=schedules_spec.description,
+            code=code,
+            layer=layer,
+            service="schedules",
+            memory_mb=schedules_spec.memory_mb,
+            timeout_seconds=schedules_spec.timeout_seconds,
+            environment=common,
+        )
         api_spec = PLATFORM_FUNCTIONS["api"]
         self.api_function = PlatformFunction(
             self,
@@ -244,13 +268,12 @@ class ControlPlaneStack(Stack):
             timeout_seconds=api_spec.timeout_seconds,
             environment={
                 **common,
-                ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
                 ENV_CREDENTIALS_KEY_ARN: data.secrets_key.key_arn,
                 ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix,
-                ENV_EXECUTION_ROLE_ARN: runtime.execution_role.role_arn,
                 ENV_WORKFLOW_LOG_GROUP_ARN: runtime.log_group.log_group_arn,
                 ENV_SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
                 ENV_TRIGGER_ROLE_ARN: self.trigger_role.role_arn,
+                ENV_SCHEDULE_TARGET_ARN: self.schedules_function.function.function_arn,
                 ENV_USER_POOL_ID: self.user_pool.user_pool_id,
             },
         )
@@ -285,7 +308,13 @@ class ControlPlaneStack(Stack):
             environment=common,
         )
         self._grant_api(names, data, runtime)
-        self._grant_webhook(names, data)
+        self._grant_webhook(names, data, self.webhook_function.role)
+        self._grant_webhook(names, data, self.schedules_function.role)
+        self.trigger_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:InvokeFunction"], resources=[self.schedules_function.function.function_arn]
+            )
+        )
         self._grant_approvals(names, data)
 
     def _grant(self, role: iam.IRole, actions: list[str], arns: list[Arn], reason: str | None = None) -> None:
@@ -406,8 +435,8 @@ class ControlPlaneStack(Stack):
             _REASONS["rules"],
         )
 
-    def _grant_webhook(self, names: StageNames, data: DataStack) -> None:
-        role = self.webhook_function.role
+    def _grant_webhook(self, names: StageNames, data: DataStack, role: iam.IRole) -> None:
+        """What a trigger needs: read the workflow and flags, record the run, start the execution."""
         self._grant(
             role,
             ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],

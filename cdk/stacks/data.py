@@ -26,7 +26,7 @@ __all__ = ["DataStack"]
 TABLE_PARTITION_KEY = "pk"
 TABLE_SORT_KEY = "sk"
 TABLE_INDEXES: tuple[str, ...] = ("gsi1",)
-TABLE_TTL_ATTRIBUTE = "ttl"
+TABLE_TTL_ATTRIBUTE = "expires_at"  # functions/shared/models.py: TTL_ATTRIBUTE
 # Powertools idempotency's DynamoDB persistence layer defaults.
 IDEMPOTENCY_KEY = "id"
 IDEMPOTENCY_TTL_ATTRIBUTE = "expiration"

@@ -70,7 +70,7 @@ def test_user_pool_is_invite_only_with_mfa(templates: dict[str, Any], stage: str
     template.resource_count_is("AWS::Cognito::UserPoolGroup", 4)
 
 
-@pytest.mark.parametrize("key", ["api", "webhook", "approvals"])
+@pytest.mark.parametrize("key", ["api", "webhook", "schedules", "approvals"])
 def test_platform_functions_deploy_the_manifest_handlers(templates: dict[str, Any], key: str) -> None:
     templates["wfaib-dev-control-plane"].has_resource_properties(
         "AWS::Lambda::Function",
@@ -98,7 +98,7 @@ def test_api_knows_the_execution_role_and_log_group(templates: dict[str, Any]) -
             "Environment": {
                 "Variables": Match.object_like(
                     {
-                        "WFAIB_EXECUTION_ROLE_ARN": Match.any_value(),
+                        "WFAIB_STATE_MACHINE_ROLE_ARN": Match.any_value(),
                         "WFAIB_WORKFLOW_LOG_GROUP_ARN": Match.any_value(),
                         "WFAIB_STATE_MACHINE_PREFIX": "wfaib-dev-",
                         "WFAIB_TABLE_NAME": "wfaib-dev-platform",
@@ -107,3 +107,31 @@ def test_api_knows_the_execution_role_and_log_group(templates: dict[str, Any]) -
             },
         },
     )
+
+
+@pytest.mark.parametrize("key", ["api", "webhook", "schedules"])
+def test_platform_function_environment_names_are_settings_fields(templates: dict[str, Any], key: str) -> None:
+    """The WFAIB_* variables the stack sets are the ones functions.shared.settings.Settings reads."""
+    from functions.shared.settings import Settings
+
+    fields = {f"WFAIB_{name.upper()}" for name in Settings.model_fields}
+    functions = templates["wfaib-dev-control-plane"].find_resources(
+        "AWS::Lambda::Function", {"Properties": {"FunctionName": f"wfaib-dev-{key}"}}
+    )
+    (function,) = functions.values()
+    variables = set(function["Properties"]["Environment"]["Variables"])
+    for required in ("WFAIB_TABLE_NAME", "WFAIB_RESOURCE_PREFIX", "WFAIB_REGION", "WFAIB_ACCOUNT_ID"):
+        assert required in variables
+    assert "WFAIB_CREDENTIAL_PREFIX" in variables and "WFAIB_STATE_MACHINE_ROLE_ARN" in variables
+    read_elsewhere = {
+        "WFAIB_IDEMPOTENCY_TABLE_NAME",  # Powertools idempotency layer
+        "WFAIB_CLAIM_CHECK_BUCKET",  # connector SDK claim-check
+        "WFAIB_STATE_MACHINE_PREFIX",
+        "WFAIB_CREDENTIALS_KEY_ARN",
+        "WFAIB_WEBHOOK_SECRET_PREFIX",
+        "WFAIB_WORKFLOW_LOG_GROUP_ARN",
+        "WFAIB_USER_POOL_ID",
+        "WFAIB_STAGE",  # logging context
+    }
+    unknown = {v for v in variables if v.startswith("WFAIB_")} - fields - read_elsewhere
+    assert unknown == set()

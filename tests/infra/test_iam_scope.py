@@ -110,7 +110,9 @@ def test_execution_role_is_assumed_only_by_step_functions_of_this_account(templa
     )
 
 
-def test_trigger_role_may_only_start_this_stages_workflows(assembly: Synth) -> None:
+def test_trigger_role_may_only_start_this_stages_workflows_or_call_the_schedule_trigger(
+    assembly: Synth,
+) -> None:
     template = assembly.template("wfaib-dev-control-plane")
     role_id = next(lid for lid in resources_of(template, "AWS::IAM::Role") if lid.startswith("TriggerRole"))
     statements = role_statements(template, role_id)
@@ -118,7 +120,8 @@ def test_trigger_role_may_only_start_this_stages_workflows(assembly: Synth) -> N
         (
             ["states:StartExecution"],
             ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:wfaib-dev-*"],
-        )
+        ),
+        (["lambda:InvokeFunction"], ["${SchedulesFunction2B73EDC1.Arn}"]),
     ]
 
 
