@@ -31,11 +31,11 @@ from cdk.constructs.nag import acknowledge, acknowledge_wildcard
 from cdk.constructs.platform_function import PlatformFunction
 from cdk.constructs.runtime_layer import lambda_code
 from cdk.manifest import (
+    ENV_ACCOUNT_ID,
     ENV_CREDENTIALS_KEY_ARN,
     ENV_CREDENTIALS_PREFIX,
     ENV_EXECUTION_ROLE_ARN,
     ENV_IDEMPOTENCY_TABLE,
-    ENV_ACCOUNT_ID,
     ENV_PAYLOAD_BUCKET,
     ENV_REGION,
     ENV_RESOURCE_PREFIX,
