@@ -9,6 +9,7 @@ import type {
   PublishResult,
   RunDetail,
   RunRecord,
+  TemplateSummary,
   ValidationResult,
   VersionRecord,
   VersionSummary,
@@ -195,8 +196,21 @@ export class ApiClient {
     }
   }
 
-  createCredential(body: { name: string; connector: string; values: Record<string, string> }): Promise<Credential> {
+  /** Store a credential; the value is write-only (no route ever returns it). */
+  createCredential(body: { id: string; name: string; connector: string; value: Record<string, string> }): Promise<Credential> {
     return this.post("/credentials", body);
+  }
+
+  async rotateCredential(id: string, value: Record<string, string>): Promise<Credential> {
+    return (await this.request<Credential>("PUT", `/credentials/${encodeURIComponent(id)}`, { value })).data;
+  }
+
+  listTemplates(): Promise<TemplateSummary[]> {
+    return this.get("/templates");
+  }
+
+  installTemplate(id: string, workflowId: string): Promise<{ id: string; version: number }> {
+    return this.post(`/templates/${encodeURIComponent(id)}/install`, { workflow_id: workflowId });
   }
 
   async deleteCredential(id: string): Promise<void> {

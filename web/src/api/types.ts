@@ -180,5 +180,16 @@ export interface Credential {
   id: string;
   name?: string;
   connector?: string;
-  [key: string]: unknown;
+  created_at?: string;
+  created_by?: string;
+  rotated_at?: string | null;
+}
+
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  description: string;
+  source: "builtin" | "tenant" | string;
+  trigger: string;
+  nodes: number;
 }
