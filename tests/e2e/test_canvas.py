@@ -87,3 +87,43 @@ def test_arrow_keys_move_the_focused_node_and_undo_moves_it_back(editor: Editor,
     page.keyboard.press("Control+z")
     back = node(page, "greet").bounding_box()
     assert back is not None and abs(back["x"] - start["x"]) < 1
+
+
+def test_the_run_view_colours_nodes_while_the_run_waits_and_can_cancel_it(editor: Editor, page: Page) -> None:
+    # Given a workflow that waits for a person's approval after its first step
+    workflow_id = f"approval-{uuid.uuid4().hex[:6]}"
+    document = {
+        "id": workflow_id,
+        "name": "Needs approval",
+        "trigger": {"type": "manual", "sample_input": {"amount": 120}},
+        "nodes": [
+            {"id": "prepare", "type": "data.set", "params": {"fields": {"ok": True}}},
+            {"id": "approve", "type": "logic.approval", "params": {"message": "Pay {{ $trigger.amount }}?"}},
+            {"id": "paid", "type": "logic.stop"},
+            {"id": "refused", "type": "logic.fail", "params": {"error": "Rejected"}},
+        ],
+        "edges": [
+            {"source": "prepare", "target": "approve"},
+            {"source": "approve", "target": "paid"},
+            {"source": "approve", "target": "refused", "branch": "rejected"},
+        ],
+    }
+    headers = {"Authorization": f"Bearer {editor.token}"}
+    assert httpx.post(f"{editor.api_url}/workflows", json=document, headers=headers).status_code == 201
+
+    # When it is run from the editor
+    editor.open(page, f"#/workflows/{workflow_id}")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("dialog").get_by_role("button", name="Run", exact=True).click()
+
+    # Then the finished step is green and the waiting one is marked running, while the run goes on
+    expect(node(page, "prepare")).to_have_attribute("data-status", "succeeded")
+    expect(node(page, "approve")).to_have_attribute("data-status", "running")
+    expect(node(page, "paid")).to_have_attribute("data-status", "")
+    expect(page.get_by_test_id("run-status")).to_have_text("running")
+    expect(page.get_by_text("dev v1", exact=True)).to_be_visible()
+    screenshot(page, "17-run-in-progress")
+
+    # And cancelling it from the run panel ends it
+    page.get_by_role("button", name="Cancel the run").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("aborted")

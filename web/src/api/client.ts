@@ -75,6 +75,9 @@ export class ApiClient {
     const token = this.options.token();
     const init: RequestInit = {
       method,
+      // The API's ETag names the saved version, which publishing does not change: a cached body
+      // revalidated with it would show stale environments, so the editor never uses the cache.
+      cache: "no-store",
       headers: {
         Accept: "application/json",
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),

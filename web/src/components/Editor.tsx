@@ -665,7 +665,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
           onClose={() => selectOnly([])}
         />
       );
-    if (side === "run" && run) return <RunPanel run={run} onClose={() => { setRun(null); setSide("auto"); }} onRerun={() => setDialog("run")} />;
+    if (side === "run" && run) return <RunPanel run={run} onClose={() => { setRun(null); setSide("auto"); }} onRerun={() => setDialog("run")} onCancel={() => void api.cancelRun(run.id).then(() => api.getRun(run.id)).then(setRun, (exc: Error) => notify(exc.message, "error"))} />;
     return <WorkflowPanel doc={doc} problems={problems} onChange={(next, key) => editWith(() => next, key)} />;
   })();
 

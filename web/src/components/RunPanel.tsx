@@ -5,7 +5,7 @@ import { StatusBadge } from "./StatusBadge";
 import { StepDetails } from "./StepDetails";
 
 /** The run beside the canvas: status, output or error, and every step (select a node for its own). */
-export function RunPanel({ run, onClose, onRerun }: { run: RunDetail; onClose: () => void; onRerun: () => void }) {
+export function RunPanel({ run, onClose, onRerun, onCancel }: { run: RunDetail; onClose: () => void; onRerun: () => void; onCancel: () => void }) {
   return (
     <aside className="side-panel" aria-labelledby="run-panel-title" data-testid="run-panel">
       <div className="panel-header">
@@ -31,6 +31,7 @@ export function RunPanel({ run, onClose, onRerun }: { run: RunDetail; onClose: (
       <h3>Steps ({run.steps.length})</h3>
       {run.steps.map((step, index) => <StepDetails key={`${step.state}-${index}`} step={step} open={false} />)}
       <div className="actions">
+        {!isFinished(run.status) && <button type="button" className="danger" onClick={onCancel}>Cancel the run</button>}
         <button type="button" onClick={onRerun}>Run again</button>
       </div>
     </aside>
