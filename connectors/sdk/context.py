@@ -76,6 +76,7 @@ class ActionContext:
         credential_ref: str | None,
         services: Services,
         logger: Logger | logging.Logger,
+        tenant_id: str = "",
     ) -> None:
         self.connector = connector
         self.action_id = action_id
@@ -83,6 +84,8 @@ class ActionContext:
         self.side_effect = side_effect
         self.execution_id = execution_id
         self.node_id = node_id
+        self.tenant_id = tenant_id
+        """The tenant the run belongs to (empty for local runs), e.g. to attribute usage."""
         self.idempotency_key = idempotency_key
         """Stable across retries of this node in this execution: pass it to the provider."""
         self.credential_ref = credential_ref

@@ -72,6 +72,7 @@ class ActionEvent(BaseModel):
     idempotency_key: str = Field(min_length=1)
     execution_id: str = ""
     node_id: str = ""
+    tenant_id: str = ""
 
 
 class PollEvent(BaseModel):
@@ -224,7 +225,12 @@ class ConnectorRuntime:
     def _append_keys(self, event: Mapping[str, Any], name: str) -> None:
         append = getattr(self.logger, "append_keys", None)
         if append is not None:
-            append(action=name, execution_id=event.get("execution_id"), node_id=event.get("node_id"))
+            append(
+                action=name,
+                execution_id=event.get("execution_id"),
+                node_id=event.get("node_id"),
+                tenant_id=event.get("tenant_id") or None,
+            )
 
     def _emit_metrics(self, name: str, outcome: str, duration_ms: float) -> None:
         from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
@@ -256,6 +262,7 @@ class ConnectorRuntime:
             side_effect=spec.side_effect,
             execution_id=parsed.execution_id,
             node_id=parsed.node_id,
+            tenant_id=parsed.tenant_id,
             idempotency_key=parsed.idempotency_key,
             credential_ref=parsed.credential,
             services=self.services,

@@ -67,6 +67,7 @@ class ConnectorTester:
         version: int = 1,
         execution_id: str = "exec-test",
         node_id: str = "node-test",
+        tenant_id: str = "",
     ) -> dict[str, Any]:
         """The Payload the compiled Task would send."""
         action_id = action if "." in action else f"{self.connector.id}.{action}"
@@ -78,6 +79,7 @@ class ConnectorTester:
             "idempotency_key": f"{execution_id}/{node_id}",
             "execution_id": execution_id,
             "node_id": node_id,
+            "tenant_id": tenant_id,
         }
 
     def run(self, action: str, params: dict[str, Any], *, version: int = 1, **event: Any) -> Any:

@@ -24,8 +24,6 @@ __all__ = ["TenantTarget", "compile_document", "compile_target", "parsed", "prob
 class TenantTarget(CompileTarget):
     """A compile target whose state machines (sub-workflows too) are the tenant's own."""
 
-    tenant_id: str = ""
-
     def state_machine_arn(self, workflow_id: str) -> str:
         return (
             f"arn:{self.partition}:states:{self.region}:{self.account_id}:stateMachine:"

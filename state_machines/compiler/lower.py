@@ -385,6 +385,9 @@ class _Lowering:
         seconds = node.params.get("seconds", 0)
         return {"Seconds": template_value(seconds, bindings)}
 
+    def tenant(self) -> dict[str, str]:
+        return {"tenant_id": self.target.tenant_id} if self.target.tenant_id else {}
+
     def task_state(self, host: str, scope: _Scope, bindings: list[Binding]) -> dict[str, Any]:
         node = self.node(host)
         kind = self.kind(host)
@@ -415,6 +418,7 @@ class _Lowering:
                     "idempotency_key": "{% " + block(key, bindings) + " %}",
                     "execution_id": "{% $states.context.Execution.Id %}",
                     "node_id": host,
+                    **self.tenant(),
                 },
             }
             retry.append(_retry_rule(self.graph.catalog.retryable_errors, node.retry or RetryPolicy()))
@@ -449,6 +453,7 @@ class _Lowering:
                     "node_id": host,
                     "message": template_value(node.params["message"], bindings),
                     "approvers": node.params.get("approvers", []),
+                    **self.tenant(),
                 },
             }
             state["TimeoutSeconds"] = node.params.get("timeout_seconds", 604_800)

@@ -25,6 +25,8 @@ class CompileTarget:
     partition: str = "aws"
     resource_prefix: str = "wfaib-local"
     credential_prefix: str = "wfaib/local/credentials/"
+    tenant_id: str = ""
+    """Passed to connector and approval functions (usage records, approval links); empty locally."""
 
     def function_arn(self, name: str) -> str:
         return f"arn:{self.partition}:lambda:{self.region}:{self.account_id}:function:{self.resource_prefix}-{name}"

@@ -193,3 +193,12 @@ def test_branches_that_never_meet_end_the_run_with_both_outputs(runtime: LocalRu
 
     assert info.status == "SUCCEEDED", info.cause
     assert json.loads(info.output or "null") == [{"id": "c-1"}, {"archived": True}]
+
+
+def test_a_tenant_target_names_the_tenant_to_connectors_and_approvals() -> None:
+    from state_machines.compiler import CompileTarget
+
+    compiled = compile_workflow(workflow("action-version-2"), CATALOG, CompileTarget(tenant_id="acme"))
+    payloads = [state["Arguments"]["Payload"] for state in compiled.definition["States"].values()]
+    assert {payload["tenant_id"] for payload in payloads} == {"acme"}
+    assert "tenant_id" not in compile_workflow(workflow("action-version-2"), CATALOG).asl
