@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Connector, WorkflowNode } from "../api/types";
 import catalogJson from "../../../connectors/catalog.json";
-import { buildCatalog, hasInput, outputHandles, searchCatalog } from "./catalog";
+import { buildCatalog, hasInput, outputHandles, outputShape, searchCatalog } from "./catalog";
 
 const catalog = buildCatalog(catalogJson as unknown as Connector[]);
 const handles = (node: WorkflowNode) => outputHandles(node, catalog.get(node.type)).map((h) => `${h.kind}:${h.branch ?? ""}`);
@@ -37,5 +37,14 @@ describe("buildCatalog and searchCatalog", () => {
     expect(results[0].type).toBe("data.set");
     expect(searchCatalog(catalog.values(), "slack").every((info) => `${info.title} ${info.type} ${info.category}`.toLowerCase().includes("slack"))).toBe(true);
     expect(searchCatalog(catalog.values(), "zzz-nothing")).toEqual([]);
+  });
+});
+
+describe("outputShape", () => {
+  it("uses the action's output schema, or what a data step builds", () => {
+    expect(outputShape({ id: "c", type: "github.add_comment" }, catalog.get("github.add_comment"))).toMatchObject({ html_url: "" });
+    expect(outputShape({ id: "s", type: "data.set", params: { fields: { lane: "fast" } } }, catalog.get("data.set"))).toEqual({ lane: "fast" });
+    expect(outputShape({ id: "t", type: "data.transform", params: { output: { n: "{{ 1 }}" } } }, catalog.get("data.transform"))).toEqual({ n: "{{ 1 }}" });
+    expect(outputShape({ id: "w", type: "logic.wait" }, catalog.get("logic.wait"))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 // The palette's node types: the built-ins (generated from state_machines/model/node_types.py by
 // tests/e2e/test_builtin_catalog.py, which also fails when the copy drifts) plus every action of the connector catalog.
-import type { Connector, JsonObject, WorkflowNode } from "../api/types";
+import type { Connector, Json, JsonObject, WorkflowNode } from "../api/types";
+import { sampleFromSchema } from "../schema/schemaForm";
 import builtins from "./builtins.json";
 
 export interface NodeTypeInfo {
@@ -114,3 +115,12 @@ export function hasInput(info: NodeTypeInfo | undefined): boolean {
 
 /** Names a node id may not take: they already mean something in expressions (`$sum`, `$input`). */
 export const RESERVED_IDS: ReadonlySet<string> = new Set(builtins.reserved_ids);
+
+/** What a node's output looks like before it has run: its action's output schema, or what a data step builds. */
+export function outputShape(node: WorkflowNode, info: NodeTypeInfo | undefined): Json | undefined {
+  if (info?.outputSchema) return sampleFromSchema(info.outputSchema);
+  const params = node.params ?? {};
+  if (node.type === "data.transform") return params.output;
+  if (node.type === "data.set" && params.fields && typeof params.fields === "object") return params.fields;
+  return undefined;
+}

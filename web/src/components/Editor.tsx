@@ -13,7 +13,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Credential, Json, Position, Problem, RunDetail, WorkflowDocument, WorkflowNode, WorkflowRecord } from "../api/types";
-import { hasInput, outputHandles, type NodeTypeInfo } from "../catalog/catalog";
+import { hasInput, outputHandles, outputShape, type NodeTypeInfo } from "../catalog/catalog";
 import { useApp } from "../context";
 import { downloadJson } from "../download";
 import type { Scope } from "../expressions/expressions";
@@ -631,9 +631,15 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     const parents = doc.edges.filter((e) => e.target === selectedNode.id && e.branch !== "error").map((e) => e.source);
     const parent = parents.length === 1 ? parents[0] : null;
     variables.input = parent === null || parent === TRIGGER_ID ? variables.trigger : (outputs.get(parent) as Json | undefined);
-    for (const id of upstreamNodes(doc, selectedNode.id)) variables[id] = outputs.get(id) as Json | undefined;
-    return { variables };
-  }, [doc, selectedNode, previewRun]);
+    const shapes: Scope["shapes"] = {};
+    for (const id of upstreamNodes(doc, selectedNode.id)) {
+      variables[id] = outputs.get(id) as Json | undefined;
+      const upstream = doc.nodes.find((n) => n.id === id);
+      if (upstream) shapes[id] = outputShape(upstream, catalog.get(upstream.type));
+    }
+    if (parent && parent !== TRIGGER_ID) shapes.input = shapes[parent];
+    return { variables, shapes };
+  }, [doc, selectedNode, previewRun, catalog]);
 
   if (loadError) return <section className="page"><h1>Workflow {workflowId}</h1><p className="error" role="alert">{loadError}</p><a href={href({ page: "workflows" })}>Back to workflows</a></section>;
   if (!doc || !record || !history) return <p className="loading">Loading {workflowId}…</p>;

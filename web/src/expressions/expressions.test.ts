@@ -77,3 +77,11 @@ describe("preview", () => {
     expect(await previewText('{"id": "{{ $fetch_order.id }}"', scope, true)).toEqual({ ok: true, value: '{"id": "o-1"' });
   });
 });
+
+describe("suggest before any run", () => {
+  it("falls back to the shape of a node's output for field names", () => {
+    const before: Scope = { variables: { post: undefined }, shapes: { post: { ts: "", channel: "" } } };
+    expect(suggest("$post.", before).map((s) => s.value)).toEqual(["$post.ts", "$post.channel"]);
+    expect(suggest("$po", before)).toEqual([{ value: "$post", detail: "object" }]);
+  });
+});

@@ -36,8 +36,10 @@ export interface Suggestion {
 }
 
 export interface Scope {
-  /** Variables without `$` (trigger, input, node ids) and a sample value of each (may be undefined). */
+  /** Variables without `$` (trigger, input, node ids) and their value in the last run (may be undefined). */
   variables: Record<string, Json | undefined>;
+  /** What a variable looks like when no run has produced it yet (from output schemas and params): for autocomplete only. */
+  shapes?: Record<string, Json | undefined>;
 }
 
 const FUNCTIONS = ["sum", "count", "max", "min", "average", "string", "number", "length", "substring", "uppercase", "lowercase", "join", "split", "map", "filter", "now", "uuid", "exists", "keys", "lookup", "merge", "round", "contains", "replace", "partition", "range", "hash", "random", "parse"];
@@ -58,11 +60,11 @@ export function suggest(token: string, scope: Scope): Suggestion[] {
     const prefix = path[0].toLowerCase();
     const variables = Object.entries(scope.variables)
       .filter(([name]) => name.toLowerCase().startsWith(prefix))
-      .map(([name, value]) => ({ value: `$${name}`, detail: describe(value) || "output" }));
+      .map(([name, value]) => ({ value: `$${name}`, detail: describe(value ?? scope.shapes?.[name]) || "output" }));
     const functions = prefix ? FUNCTIONS.filter((name) => name.startsWith(prefix)).map((name) => ({ value: `$${name}(`, detail: "function" })) : [];
     return [...variables, ...functions];
   }
-  let value: Json | undefined = scope.variables[path[0]];
+  let value: Json | undefined = scope.variables[path[0]] ?? scope.shapes?.[path[0]];
   for (const part of path.slice(1, -1)) {
     if (Array.isArray(value)) value = value[0];
     value = value && typeof value === "object" && !Array.isArray(value) ? value[part] : undefined;

@@ -3,7 +3,7 @@ import type { JsonObject } from "../api/types";
 import { buildCatalog } from "../catalog/catalog";
 import catalogJson from "../../../connectors/catalog.json";
 import type { Connector } from "../api/types";
-import { defaultsFromSchema, displayValue, fieldProblems, fieldsFromSchema, parseFieldValue, resolveRef, unwrapNullable } from "./schemaForm";
+import { defaultsFromSchema, displayValue, fieldProblems, fieldsFromSchema, parseFieldValue, resolveRef, sampleFromSchema, unwrapNullable } from "./schemaForm";
 
 const catalog = buildCatalog(catalogJson as unknown as Connector[]);
 
@@ -93,5 +93,13 @@ describe("fieldProblems", () => {
     expect(fieldProblems(fields, { operation: "{{ $trigger.op }}" }).size).toBe(0);
     const loop = fieldsFromSchema(catalog.get("logic.loop")!.inputSchema);
     expect(fieldProblems(loop, { items: [], max_concurrency: -1 }).get("max_concurrency")).toBe("At least 0.");
+  });
+});
+
+describe("sampleFromSchema", () => {
+  it("follows refs, nullable fields, lists and nested objects of a real output schema", () => {
+    const action = catalog.get("github.add_comment")!;
+    expect(sampleFromSchema(action.outputSchema!)).toEqual({ id: 0, body: "", html_url: "", user: { login: "", id: 0 }, created_at: "" });
+    expect(sampleFromSchema({ type: "array", items: { type: "object", properties: { a: { type: "boolean" } } } })).toEqual([{ a: false }]);
   });
 });

@@ -164,3 +164,23 @@ export function fieldProblems(fields: FieldSpec[], params: JsonObject): Map<stri
   }
   return problems;
 }
+
+/**
+ * A placeholder value with the shape a schema describes (objects with their properties, lists
+ * with one item), so autocomplete can offer an action's output fields before it has ever run.
+ */
+export function sampleFromSchema(schema: Schema, root: Schema = schema, depth = 0): Json {
+  const { schema: resolved } = unwrapNullable(resolveRef(schema, root), root);
+  if (depth > 5) return null;
+  const variants = Array.isArray(resolved.anyOf) ? resolved.anyOf.map(asObject).filter((v): v is Schema => v !== null) : [];
+  if (variants.length) return sampleFromSchema(variants[0], root, depth + 1);
+  const properties = asObject(resolved.properties ?? null);
+  if (resolved.type === "object" || properties) {
+    return Object.fromEntries(Object.entries(properties ?? {}).map(([name, child]) => [name, sampleFromSchema(asObject(child) ?? {}, root, depth + 1)]));
+  }
+  if (resolved.type === "array") return [sampleFromSchema(asObject(resolved.items ?? null) ?? {}, root, depth + 1)];
+  if (resolved.type === "string") return "";
+  if (resolved.type === "integer" || resolved.type === "number") return 0;
+  if (resolved.type === "boolean") return false;
+  return null;
+}
