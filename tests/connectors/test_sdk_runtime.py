@@ -6,13 +6,14 @@ import importlib
 import json
 import logging
 import sys
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import httpx
 import pytest
-from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 from connectors.sdk import (
     ActionContext,
@@ -182,26 +183,35 @@ def test_credential_that_does_not_fit_names_fields_not_values() -> None:
 
 
 @pytest.fixture
-def aws(aws_env: None) -> Iterator[None]:
-    with mock_aws():
-        yield
+def aws(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A moto server of our own, rather than mock_aws(), which resets moto's state process-wide
+    (and with it any other emulation running in this test worker)."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+    try:
+        yield f"payloads-{uuid.uuid4().hex[:12]}"
+    finally:
+        server.stop()
 
 
-def test_large_output_goes_to_s3_and_the_reference_resolves_in_the_next_step(aws: None) -> None:
+def test_large_output_goes_to_s3_and_the_reference_resolves_in_the_next_step(aws: str) -> None:
+    bucket = aws
     s3 = boto3.client("s3")
-    s3.create_bucket(Bucket="payloads")
+    s3.create_bucket(Bucket=bucket)
     tester = ConnectorTester(
-        _demo(), credential={"token": SECRET_TOKEN}, claim_check=ClaimCheckStore("payloads", threshold=1000)
+        _demo(), credential={"token": SECRET_TOKEN}, claim_check=ClaimCheckStore(bucket, threshold=1000)
     )
     big = "x" * 5000
     ref = tester.run("echo", {"text": big, "repeat": 1}, version=2, execution_id="e1", node_id="n1")
-    body = s3.get_object(Bucket="payloads", Key="claim-check/e1/n1.json")["Body"].read()
-    assert ref == {"$claim_check": {"bucket": "payloads", "key": "claim-check/e1/n1.json", "size": len(body)}}
+    body = s3.get_object(Bucket=bucket, Key="claim-check/e1/n1.json")["Body"].read()
+    assert ref == {"$claim_check": {"bucket": bucket, "key": "claim-check/e1/n1.json", "size": len(body)}}
     assert json.loads(body) == {"text": big, "idempotency_key": None}
     # A reference in params resolves before validation: here to an object where a string belongs.
     with pytest.raises(InvalidInputError, match=r"params\.text: Input should be a valid string"):
         tester.run("echo", {"text": ref, "repeat": 1}, version=2)
-    text_ref = ClaimCheckStore("payloads").put("short", "e1/n2")
+    text_ref = ClaimCheckStore(bucket).put("short", "e1/n2")
     assert tester.run("echo", {"text": text_ref, "repeat": 2}, version=2) == {
         "text": "shortshort",
         "idempotency_key": None,
