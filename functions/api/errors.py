@@ -6,6 +6,7 @@ ApiError                    status + machine-readable code + a sentence for peop
 ├── ForbiddenError          403 the role lacks the permission
 ├── NotFoundError           404
 ├── ConflictError           409 the resource is not in a state that allows this
+├── GoneError               410 it existed, but is no longer usable (an expired link)
 └── UnprocessableError      422 understood, but the content is invalid (e.g. a workflow)
 """
 
@@ -18,6 +19,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "ForbiddenError",
+    "GoneError",
     "NotFoundError",
     "UnauthorizedError",
     "UnprocessableError",
@@ -54,6 +56,10 @@ class NotFoundError(ApiError):
 
 class ConflictError(ApiError):
     status = 409
+
+
+class GoneError(ApiError):
+    status = 410
 
 
 class UnprocessableError(ApiError):

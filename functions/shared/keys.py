@@ -17,6 +17,8 @@ control flag           ``TENANT#<t>``             ``CTRL#FLAG#<scope>#<target>``
 quota settings         ``TENANT#<t>``             ``CTRL#QUOTA``
 usage counter          ``TENANT#<t>``             ``USAGE#runs#<epoch minute>``
 template               ``TENANT#<t>``             ``TPL#<template>``
+approval               ``TENANT#<t>``             ``APPROVAL#<approval id>``
+event claim            ``TENANT#<t>``             ``EVENT#<event id hash>``
 =====================  =========================  ==============================  ====================
 
 Run and audit ids are time-ordered, so a descending query lists the newest first.
@@ -30,6 +32,7 @@ import time
 
 __all__ = [
     "api_key_sk",
+    "approval_sk",
     "audit_sk",
     "credential_sk",
     "flag_sk",
@@ -57,6 +60,7 @@ CONTROL_PREFIX = "CTRL#"
 FLAG_PREFIX = "CTRL#FLAG#"
 QUOTA_SK = "CTRL#QUOTA"
 TEMPLATE_PREFIX = "TPL#"
+APPROVAL_PREFIX = "APPROVAL#"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _lock = threading.Lock()
 _last = (0, 0)
@@ -116,6 +120,10 @@ def usage_sk(counter: str, window: int) -> str:
 
 def template_sk(template_id: str) -> str:
     return f"{TEMPLATE_PREFIX}{template_id}"
+
+
+def approval_sk(approval_id: str) -> str:
+    return f"{APPROVAL_PREFIX}{approval_id}"
 
 
 def audit_sk(entry_id: str) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "TABLE_DEFINITION",
     "TTL_ATTRIBUTE",
     "ApiKeyItem",
+    "ApprovalItem",
     "AuditItem",
     "ControlItem",
     "CredentialItem",
@@ -270,6 +271,31 @@ class AuditItem(Model):
     at = UTCDateTimeAttribute()
 
 
+class ApprovalItem(Model):
+    """A human approval a run waits for. ``task_token`` is a bearer capability over the run: the
+    store never hands it out with the record, only to the one decision that claims it."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute()
+    task_token = UnicodeAttribute()
+    execution_arn = UnicodeAttribute()
+    workflow_id = UnicodeAttribute()
+    node_id = UnicodeAttribute()
+    message = UnicodeAttribute()
+    approvers = JSONAttribute(default=list)
+    created_at = UTCDateTimeAttribute()
+    link_expires_at = NumberAttribute()
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    decision = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
 _MODELS: tuple[type[Model], ...] = (
     TenantItem,
     UserItem,
@@ -284,6 +310,7 @@ _MODELS: tuple[type[Model], ...] = (
     UsageItem,
     TemplateItem,
     AuditItem,
+    ApprovalItem,
 )
 
 

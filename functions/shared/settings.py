@@ -56,6 +56,15 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parents[2] / "examples",
         description="The built-in template gallery: workflow JSON files shipped with the function.",
     )
+    public_api_url: str = Field(
+        default="",
+        description="The API's public base URL, for approval links in notifications (relative links when empty).",
+    )
+    approval_link_seconds: int = Field(
+        default=604_800,
+        ge=60,
+        description="How long an approval link stays valid (the default approval timeout).",
+    )
     runs_per_minute: int = Field(default=600, ge=1, description="Default per-tenant quota of run starts.")
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
     jwt_issuer: str = "wfaib"

@@ -13,7 +13,6 @@ import json
 from functools import cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -26,6 +25,8 @@ __all__ = [
     "execution_history",
     "point_alias",
     "publish_version",
+    "send_task_failure",
+    "send_task_success",
     "start_execution",
     "state_machine_arn",
     "stop_execution",
@@ -50,6 +51,8 @@ def state_machine_arn(settings: Settings, tenant_id: str, workflow_id: str) -> s
 
 @cache
 def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+    import boto3  # here, not at the top: boto3 costs every cold start that never calls Step Functions
+
     return boto3.client(  # type: ignore[call-overload]
         "stepfunctions",
         endpoint_url=endpoint,
@@ -158,6 +161,16 @@ def execution_history(settings: Settings, execution_arn: str) -> list[dict[str, 
 
 def stop_execution(settings: Settings, execution_arn: str, *, cause: str) -> None:
     client(settings).stop_execution(executionArn=execution_arn, error="Cancelled", cause=cause)
+
+
+def send_task_success(settings: Settings, task_token: str, output: Any) -> None:
+    """Resume a task waiting for ``task_token`` with ``output`` (its result)."""
+    client(settings).send_task_success(taskToken=task_token, output=json.dumps(output))
+
+
+def send_task_failure(settings: Settings, task_token: str, *, error: str, cause: str) -> None:
+    """Fail a task waiting for ``task_token`` with ``error`` (what a ``Catch`` matches)."""
+    client(settings).send_task_failure(taskToken=task_token, error=error, cause=cause)
 
 
 def decode_json(text: Any) -> Any:

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -33,6 +33,9 @@ from state_machines.runtime import Clock
 from wfaib.dev.gateway import API_STAGE, Gateway, LocalLambdaContext
 from wfaib.dev.scheduler import LocalScheduler
 from wfaib.dev.snapshot import SchedulesSnapshot, SecretsSnapshot, TableSnapshot
+
+if TYPE_CHECKING:
+    from functions.approvals.notify import Notification
 
 __all__ = ["DEMO_TENANT", "PLACEHOLDER", "REPO_ROOT", "LocalPlatform", "jwt_secret"]
 
@@ -76,6 +79,7 @@ class LocalPlatform:
         self._dirty = threading.Event()
         self._stack: list[Callable[[], None]] = []
         self.seeded: list[dict[str, Any]] = []
+        self.approval_outbox: list[Notification] = []
         self.demo_token = ""
 
     # Addresses -----------------------------------------------------------------------------------
@@ -102,6 +106,7 @@ class LocalPlatform:
     def _start(self) -> None:
         from functions.api import context
         from functions.api.handler import lambda_handler
+        from functions.approvals import handler as approvals
         from functions.triggers import handler as triggers
         from wfaib.local.aws_integrations import AwsIntegrationSettings
         from wfaib.sfn_local import SfnHttpServer, SfnLocal
@@ -150,6 +155,8 @@ class LocalPlatform:
         )
         self._schedules.load()
 
+        # Before the runtime starts: runs resumed from disk may reach an approval step at once.
+        approvals.configure(self.settings, self._notify_approvers)
         aws = AwsIntegrationSettings(endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS)
         self._sfn = SfnLocal(
             self.data_dir / "sfn",
@@ -176,6 +183,9 @@ class LocalPlatform:
             routes={"/hooks/": triggers.lambda_handler},  # type: ignore[dict-item]
         ).start()
         self._stack.append(self._gateway.stop)
+        # Links in notifications point at this gateway, known only now that it listens.
+        self.settings = self.settings.model_copy(update={"public_api_url": self.api_url})
+        approvals.configure(self.settings, self._notify_approvers)
         self.scheduler = LocalScheduler(
             self._scheduler_client,
             self.settings.schedule_group,
@@ -205,6 +215,14 @@ class LocalPlatform:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Host": "local"}
         status, _, payload = self._gateway.invoke(proxy_event(method, f"/{API_STAGE}{path}", headers, body))
         return status, payload
+
+    def _notify_approvers(self, notification: Notification) -> None:
+        """The local outbox (a mail catcher): logged, kept in ``approval_outbox``, and saved soon."""
+        from functions.approvals.notify import log_notifier
+
+        log_notifier(notification)
+        self.approval_outbox.append(notification)
+        self._dirty.set()
 
     def _flush_loop(self) -> None:
         while not self._stopping.wait(_FLUSH_SECONDS):
@@ -252,9 +270,10 @@ def _local_lambdas(
         "secretsmanager", endpoint_url=aws_endpoint, region_name=region, **_LOCAL_KEYS
     )
 
-    def approvals(event: Any, context: Any) -> dict[str, str]:
-        # Approvals arrive with the approvals API (not yet built): the run waits for its task token.
-        return {"status": "pending"}
+    def approvals(event: Any, context: Any) -> dict[str, Any]:
+        from functions.approvals.handler import handler
+
+        return handler(event, LocalLambdaContext(function_name=f"{resource_prefix}-approvals"))  # type: ignore[arg-type]
 
     return {
         **connector_lambdas(

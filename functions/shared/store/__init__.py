@@ -11,6 +11,15 @@ Example:
 """
 
 from functions.shared.store._base import Page
+from functions.shared.store.approvals import (
+    ApprovalRecord,
+    DecisionClaim,
+    claim_decision,
+    get_approval,
+    list_approvals,
+    put_pending_approval,
+    settle_decision,
+)
 from functions.shared.store.audit import AuditRecord, list_audit, write_audit
 from functions.shared.store.control import (
     ControlRecord,
@@ -69,9 +78,11 @@ from functions.shared.store.workflows import (
 
 __all__ = [
     "ApiKeyRecord",
+    "ApprovalRecord",
     "AuditRecord",
     "ControlRecord",
     "CredentialRecord",
+    "DecisionClaim",
     "FlagRecord",
     "IdempotencyClaim",
     "Page",
@@ -80,6 +91,7 @@ __all__ = [
     "VersionRecord",
     "WebhookRecord",
     "WorkflowRecord",
+    "claim_decision",
     "claim_idempotency_key",
     "create_api_key",
     "create_credential",
@@ -91,6 +103,7 @@ __all__ = [
     "delete_template",
     "delete_workflow",
     "get_api_key",
+    "get_approval",
     "get_controls",
     "get_credential",
     "get_run",
@@ -99,6 +112,7 @@ __all__ = [
     "get_webhook",
     "get_workflow",
     "list_api_keys",
+    "list_approvals",
     "list_audit",
     "list_credentials",
     "list_runs",
@@ -107,6 +121,7 @@ __all__ = [
     "list_workflows",
     "mark_credential_rotated",
     "put_flag",
+    "put_pending_approval",
     "put_quota",
     "put_run",
     "put_tenant",
@@ -115,6 +130,7 @@ __all__ = [
     "register_webhook",
     "rotate_webhook_secret",
     "save_workflow",
+    "settle_decision",
     "take_slot",
     "update_run_status",
     "write_audit",
