@@ -11,7 +11,6 @@ import json
 from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from functions.shared import Settings
@@ -26,6 +25,8 @@ def secret_name(settings: Settings, tenant_id: str, credential_id: str) -> str:
 
 @cache
 def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+    import boto3  # here, not at the top: only some routes need it, and it slows every cold start
+
     return boto3.client(  # type: ignore[call-overload]
         "secretsmanager",
         endpoint_url=endpoint,

@@ -12,7 +12,6 @@ import json
 from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from functions.shared.settings import Settings
@@ -33,6 +32,8 @@ def schedule_name(settings: Settings, tenant_id: str, workflow_id: str, environm
 
 @cache
 def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+    import boto3  # here, not at the top: only some routes need it, and it slows every cold start
+
     return boto3.client(  # type: ignore[call-overload]
         "scheduler",
         endpoint_url=endpoint,
