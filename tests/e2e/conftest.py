@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from state_machines.runtime import VirtualClock
 from wfaib.dev import LocalPlatform
@@ -24,6 +24,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB = REPO_ROOT / "web"
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("WFAIB_CHROMIUM", "/usr/bin/chromium")
+# A shared 2-core machine can be slow: wait up to 20 s for what a person would wait for.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -101,7 +103,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))

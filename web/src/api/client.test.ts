@@ -66,6 +66,6 @@ describe("ApiClient", () => {
 describe("discoverApiBase", () => {
   it("uses config.json's endpoint when deployed, ./api when the local server answers with the page", async () => {
     expect(await discoverApiBase(fakeFetch([json(200, { apiEndpoint: "https://x.example/prod/" })]).fetch)).toBe("https://x.example/prod/");
-    expect(await discoverApiBase(fakeFetch([new Response("<!doctype html>", { status: 200 })]).fetch)).toBe("./api");
+    expect(await discoverApiBase(fakeFetch([new Response("<!doctype html>", { status: 200 })]).fetch)).toBe("/api");
   });
 });

@@ -221,10 +221,10 @@ export class ApiClient {
   }
 }
 
-/** Where the API is: config.json (written by CDK next to the site) or `./api` on the local platform. */
+/** Where the API is: config.json (written by CDK next to the site) or `/api` on the local platform. */
 export async function discoverApiBase(fetchImpl: Fetch = (i, n) => fetch(i, n)): Promise<string> {
   try {
-    const response = await fetchImpl("./config.json", { headers: { Accept: "application/json" } });
+    const response = await fetchImpl("/config.json", { headers: { Accept: "application/json" } });
     if (response.ok) {
       const config = (await response.json()) as { apiEndpoint?: string };
       if (config.apiEndpoint) return config.apiEndpoint;
@@ -232,5 +232,5 @@ export async function discoverApiBase(fetchImpl: Fetch = (i, n) => fetch(i, n)):
   } catch {
     // the local platform answers unknown paths with index.html: not JSON, so use the local API
   }
-  return "./api";
+  return "/api";
 }
