@@ -6,6 +6,7 @@
   ``webhook-id``. A duplicate delivery (even a concurrent one) gets the first run back (``200``,
   ``Idempotent-Replayed: true``); a key reused with another body is refused (``422``).
 - The body (JSON) is the run's input, ``$trigger`` in expressions.
+- ``response_mode: last_node`` waits for the run and answers with its output (``respond.py``).
 """
 
 from __future__ import annotations
@@ -120,8 +121,14 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
     except RunRefusedError as exc:
         retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
         raise _Refusal(exc.status, exc.code, str(exc), exc.details, retry) from exc
+    replay_headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    if trigger.get("response_mode") == "last_node":
+        from functions.triggers.respond import http_response, wait_for_run
+
+        finished = wait_for_run(settings, run, float(trigger.get("response_timeout_seconds", 10)))
+        return http_response(run, finished, replay_headers)
     if replayed:
-        return _answer(200, _run_body(run), {"Idempotent-Replayed": "true"})
+        return _answer(200, _run_body(run), replay_headers)
     return _answer(202, _run_body(run))
 
 

@@ -169,7 +169,9 @@ class Gateway:
         self._routes = dict(routes or {})
         self._static_root = static_root.resolve()
         self._after_request = after_request
-        self._lock = threading.Lock()
+        # One lock per function, as one Lambda container serves one request at a time: a webhook
+        # waiting for its run (``response_mode: last_node``) does not hold up the API.
+        self._locks = {id(function): threading.Lock() for function in (handler, *self._routes.values())}
         request_handler = type("GatewayRequestHandler", (_RequestHandler,), {"gateway": self})
         self._httpd = ThreadingHTTPServer((host, port), request_handler)
         self._httpd.daemon_threads = True
@@ -190,7 +192,7 @@ class Gateway:
             (routed for prefix, routed in self._routes.items() if str(event["path"]).startswith(prefix)),
             self._handler,
         )
-        with self._lock:
+        with self._locks[id(handler)]:
             response = handler(event, LocalLambdaContext())
         if self._after_request is not None:
             self._after_request(event["httpMethod"])
