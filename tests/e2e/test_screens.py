@@ -160,3 +160,28 @@ def test_on_a_tablet_the_palette_is_a_drawer(editor: Editor, page: Page) -> None
 
     expect(page.get_by_placeholder("Search nodes (/)")).to_be_visible()
     screenshot(page, "14-tablet")
+
+
+def test_publish_to_an_environment_from_the_keyboard(editor: Editor, page: Page) -> None:
+    client = api(editor)
+    workflow_id = f"publish-{uuid.uuid4().hex[:6]}"
+    document = {
+        "id": workflow_id,
+        "name": "To staging",
+        "trigger": {"type": "manual"},
+        "nodes": [{"id": "shape", "type": "data.set", "params": {"fields": {"ok": True}}}],
+        "edges": [],
+    }
+    assert client.post("/workflows", json=document).status_code == 201
+    editor.open(page, f"#/workflows/{workflow_id}")
+    expect(node(page, "shape")).to_be_visible()
+
+    page.keyboard.press("Control+Shift+P")
+    expect(page.get_by_label("Environment")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # dev -> staging
+    expect(page.get_by_label("Environment")).to_have_value("staging")
+    page.keyboard.press("Tab")  # to Publish
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("staging v1", exact=True)).to_be_visible()
+    assert client.get(f"/workflows/{workflow_id}").json()["environments"]["staging"]["version"] == 1
