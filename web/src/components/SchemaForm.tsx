@@ -28,7 +28,7 @@ export function SchemaForm({ idPrefix, fields, values, onChange, scope, serverPr
           value={values[field.name]}
           onChange={(value) => onChange(field.name, value)}
           scope={scope}
-          problems={[...(local.has(field.name) ? [local.get(field.name)!] : []), ...(serverProblems.get(field.name) ?? [])]}
+          problems={serverProblems.get(field.name) ?? (local.has(field.name) ? [local.get(field.name)!] : [])}
         />
       ))}
     </div>
