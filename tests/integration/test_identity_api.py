@@ -22,7 +22,11 @@ SAMPLE_PATH_VALUES = {
     "template_id": "hello-world",
     "scope": "workflow",
     "target": "hello-world",
+    "approval_id": "0" * 32,
+    "link_token": "not-a-signed-link",
 }
+# Approval links are the credential themselves (functions/api/routes/approvals.py).
+LINK_ROUTES = "/approvals/links/"
 
 
 def _operations(handle: PlatformHandle) -> list[tuple[str, str]]:
@@ -40,6 +44,11 @@ def test_every_documented_route_refuses_a_caller_without_credentials(handle: Pla
     anonymous = handle.anonymous()
     for method, path in operations:
         assert path not in PUBLIC
+        if path.startswith(LINK_ROUTES):
+            assert_envelope(
+                anonymous.request(method, f"{path}?decision=approve", json={}), 404, "invalid_link"
+            )
+            continue
         error = assert_envelope(anonymous.request(method, path, json={}), 401, "unauthenticated")
         assert "Authorization" in error["message"], (method, path)
 

@@ -1,0 +1,212 @@
+"""Human approval over HTTP: the expense-approval example waits, and a link or a signed-in user answers it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from functions.approvals.notify import Notification
+from functions.shared.approval_links import sign_link
+from integration.helpers import Api, PlatformHandle, assert_envelope, example, unique
+
+EXPENSE = {"amount": 420, "purpose": "conference travel"}
+
+
+def _pending(api: Api, run_id: str, timeout: float = 20) -> dict[str, Any]:
+    """The run's pending approval, once the approval step has stored it (a bound, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listed = api.get("/approvals")
+        assert listed.status_code == 200, listed.text
+        found = [item for item in listed.json()["items"] if item["run_id"] == run_id]
+        if found or time.monotonic() > deadline:
+            assert found, f"no pending approval for run {run_id}"
+            return dict(found[0])
+        time.sleep(0.02)
+
+
+def _notification(handle: PlatformHandle, approval_id: str) -> Notification:
+    sent = [item for item in handle.platform.approval_outbox if item.approval_id == approval_id]
+    assert len(sent) == 1, "approvers are notified exactly once"
+    return sent[0]
+
+
+def _link(handle: PlatformHandle, url: str) -> str:
+    """A notified link, on the platform's current address (a restart moves the port)."""
+    parts = urlsplit(url)
+    path = parts.path.removeprefix("/api")
+    return f"{handle.platform.api_url}{path}?{parts.query}"
+
+
+@pytest.fixture
+def expense(acme: Api) -> str:
+    workflow_id = unique("expense")
+    acme.create(example("expense-approval", workflow_id))
+    acme.publish(workflow_id)
+    return workflow_id
+
+
+def test_approving_through_the_link_resumes_the_run_on_the_approved_branch(
+    acme: Api, handle: PlatformHandle, expense: str
+) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    notified = _notification(handle, approval["id"])
+    approve_url = _link(handle, notified.links["approve"])
+
+    preview = httpx.get(approve_url)
+    still_waiting = acme.get(f"/runs/{run['id']}").json()
+    answered = httpx.post(approve_url, json={"comment": "ok, have fun"})
+    finished = acme.wait_finished(run["id"])
+
+    assert (approval["status"], approval["workflow_id"], approval["node_id"]) == (
+        "pending",
+        expense,
+        "ask_manager",
+    )
+    assert approval["message"] == "Approve 420 EUR for conference travel?"
+    assert notified.approvers == ["manager@example.com"]
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["decision"] == "approve" and preview.json()["approval"]["status"] == "pending"
+    assert still_waiting["status"] == "RUNNING", "looking at a link decides nothing"
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "approved"
+    assert answered.json()["decided_by"] == "link:manager@example.com"
+    assert answered.json()["comment"] == "ok, have fun"
+    assert finished["status"] == "SUCCEEDED", finished
+    assert finished["output"] == {"status": "approved", "amount": 420, "by": "link:manager@example.com"}
+    assert acme.get("/approvals").json()["items"] == [
+        item for item in acme.get("/approvals").json()["items"] if item["run_id"] != run["id"]
+    ]
+
+
+def test_a_used_link_is_refused_and_changes_nothing(acme: Api, handle: PlatformHandle, expense: str) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    links = _notification(handle, approval["id"]).links
+    assert httpx.post(_link(handle, links["reject"])).status_code == 200
+    finished = acme.wait_finished(run["id"])
+
+    reused = httpx.post(_link(handle, links["reject"]))
+    other_decision = httpx.post(_link(handle, links["approve"]))
+
+    assert_envelope(reused, 409, "approval_closed")
+    assert_envelope(other_decision, 409, "approval_closed")
+    assert finished["status"] == "SUCCEEDED"
+    assert finished["output"] == {"status": "rejected", "amount": 420}
+    assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "rejected"
+    assert acme.get(f"/runs/{run['id']}").json()["output"] == finished["output"]
+
+
+def test_forged_and_expired_links_are_refused_and_the_run_keeps_waiting(
+    acme: Api, handle: PlatformHandle, expense: str
+) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    genuine = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    base = f"{handle.platform.api_url}/approvals/links"
+    header, payload, signature = urlsplit(genuine).path.rsplit("/", 1)[1].split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+    forged_elsewhere = sign_link(
+        handle.platform.settings.model_copy(update={"jwt_secret": SecretStr("not-the-platform-key")}),
+        "acme",
+        approval["id"],
+        expires_at=int(time.time()) + 600,
+    )
+    expired = sign_link(handle.platform.settings, "acme", approval["id"], expires_at=int(time.time()) - 1)
+
+    assert_envelope(httpx.post(f"{base}/{tampered}?decision=approve"), 404, "invalid_link")
+    assert_envelope(httpx.post(f"{base}/{forged_elsewhere}?decision=approve"), 404, "invalid_link")
+    assert_envelope(httpx.post(f"{base}/not-a-token-at-all?decision=approve"), 404, "invalid_link")
+    assert_envelope(httpx.post(f"{base}/{expired}?decision=approve"), 410, "link_expired")
+    assert_envelope(httpx.post(genuine.replace("decision=approve", "decision=maybe")), 422, "invalid_request")
+    assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "pending"
+    assert acme.get(f"/runs/{run['id']}").json()["status"] == "RUNNING"
+    # the genuine link still works afterwards
+    assert httpx.post(genuine).status_code == 200
+    assert acme.wait_finished(run["id"])["output"]["status"] == "approved"
+
+
+def test_a_signed_in_member_rejects_and_the_run_takes_the_rejected_branch(
+    acme: Api, handle: PlatformHandle, expense: str
+) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    viewer = handle.client("acme", role="viewer")
+    member = handle.client("acme", role="member", subject="boss@acme.test")
+
+    assert viewer.get("/approvals").status_code == 200
+    assert_envelope(viewer.post(f"/approvals/{approval['id']}/reject"), 403, "forbidden")
+    rejected = member.post(f"/approvals/{approval['id']}/reject", json={"comment": "too expensive"})
+    finished = acme.wait_finished(run["id"])
+    decided = acme.get("/approvals", params={"status": "rejected"}).json()["items"]
+
+    assert rejected.status_code == 200, rejected.text
+    assert (rejected.json()["status"], rejected.json()["decided_by"]) == ("rejected", "boss@acme.test")
+    assert finished["status"] == "SUCCEEDED"
+    assert finished["output"] == {"status": "rejected", "amount": 420}
+    assert approval["id"] in {item["id"] for item in decided}
+    audit = acme.get("/audit").json()["items"]
+    assert any(entry["action"] == "approval.reject" and entry["actor"] == "boss@acme.test" for entry in audit)
+
+
+def test_another_tenant_can_neither_see_nor_answer_an_approval(
+    acme: Api, globex: Api, handle: PlatformHandle, expense: str
+) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+
+    seen_by_globex = globex.get("/approvals", params={"status": "all"}).json()["items"]
+    assert approval["id"] not in {item["id"] for item in seen_by_globex}
+    assert_envelope(globex.get(f"/approvals/{approval['id']}"), 404, "not_found")
+    assert_envelope(globex.post(f"/approvals/{approval['id']}/approve"), 404, "not_found")
+    assert_envelope(handle.anonymous().get("/approvals"), 401)
+    assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "pending"
+    assert acme.post(f"/approvals/{approval['id']}/approve").status_code == 200
+    assert acme.wait_finished(run["id"])["output"]["by"] == "owner@acme.test"
+
+
+def test_no_response_carries_the_task_token(acme: Api, handle: PlatformHandle, expense: str) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    history = acme.get(f"/runs/{run['id']}").json()
+    link = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    responses = [acme.get("/approvals"), acme.get(f"/approvals/{approval['id']}"), httpx.get(link)]
+
+    from functions.shared.models import ApprovalItem
+
+    task_token = ApprovalItem.get("TENANT#acme", f"APPROVAL#{approval['id']}").task_token
+    assert len(task_token) > 20
+    for response in responses:
+        assert response.status_code == 200
+        assert task_token not in response.text
+        assert "task_token" not in response.text
+    assert task_token not in link
+    assert history["status"] == "RUNNING"
+    assert httpx.post(link).status_code == 200
+
+
+def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
+    acme = handle.client("acme")
+    workflow_id = unique("expense")
+    acme.create(example("expense-approval", workflow_id))
+    acme.publish(workflow_id)
+    run = acme.start(workflow_id, EXPENSE)
+    approval = _pending(acme, run["id"])
+    approve_url = _notification(handle, approval["id"]).links["approve"]
+
+    handle.restart()
+    acme = handle.client("acme")
+    after = acme.get(f"/approvals/{approval['id']}")
+    answered = httpx.post(_link(handle, approve_url))
+    finished = acme.wait_finished(run["id"])
+
+    assert after.status_code == 200 and after.json()["status"] == "pending"
+    assert answered.status_code == 200, answered.text
+    assert finished["status"] == "SUCCEEDED", finished
+    assert finished["output"]["status"] == "approved"
