@@ -280,7 +280,9 @@ class OAuth2RefreshAuth(httpx.Auth):
             token_type=str(body.get("token_type") or credential.token_type).capitalize(),
             scope=body.get("scope", credential.scope),
         )
-        self.credential = OAuth2Credential.model_validate(plain)
+        # The connector's own model (a subclass adding e.g. ``instance_url``), not the base: the
+        # written-back secret must still parse as that model on the next invocation.
+        self.credential = type(credential).model_validate(plain)
         self.on_refresh(self.credential)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
