@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from connectors.sdk.auth import AwsIamAuth, Credential, NoAuth, credential_to_secret, secret_values
 from connectors.sdk.claim_check import ClaimCheckStore
+from connectors.sdk.control_flags import ControlFlags
 from connectors.sdk.credentials import CredentialSource, InMemoryCredentials, parse_credential
 from connectors.sdk.errors import AuthError
 from connectors.sdk.redaction import Redactor
@@ -38,6 +39,8 @@ class Services:
 
     credentials: CredentialSource = field(default_factory=InMemoryCredentials)
     claim_check: ClaimCheckStore = field(default_factory=lambda: ClaimCheckStore(None))
+    control_flags: ControlFlags = field(default_factory=lambda: ControlFlags(None))
+    """The kill switches checked before every call (none configured by default: unit tests)."""
     redactor: Redactor = field(default_factory=Redactor)
     transport: Any = None
     """An ``httpx.BaseTransport`` to send through (``httpx.MockTransport`` in unit tests)."""

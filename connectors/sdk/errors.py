@@ -11,10 +11,12 @@ Renaming or re-parenting a class here is a breaking change for every published w
      ├── ConflictError              the provider refuses because of the object's state (409)
      ├── UnknownActionError         the event names an action or version the connector lacks
      ├── PayloadTooLargeError       an output over the claim-check threshold and no bucket to put it
+     ├── BlockedError               a kill switch (control flag ``block``) refuses the call
      └── RetryableError             transient: the default ``Retry`` of every task retries these
           ├── RateLimitedError      429 or a provider rate limit; ``retry_after`` in seconds
           ├── UpstreamUnavailableError  5xx, connection refused or reset
-          └── ConnectorTimeoutError connect or read timeout (not named TimeoutError: no shadowing)
+          ├── ConnectorTimeoutError connect or read timeout (not named TimeoutError: no shadowing)
+          └── PausedError           a kill switch (control flag ``pause``) holds the call; retried
 
 Step Functions matches ``ErrorEquals`` by exact name, not by class hierarchy, so
 :data:`RETRYABLE_ERRORS` lists the transient base *and* each subclass.
@@ -29,11 +31,13 @@ __all__ = [
     "ERROR_NAMES",
     "RETRYABLE_ERRORS",
     "AuthError",
+    "BlockedError",
     "ConflictError",
     "ConnectorError",
     "ConnectorTimeoutError",
     "InvalidInputError",
     "NotFoundError",
+    "PausedError",
     "PayloadTooLargeError",
     "RateLimitedError",
     "RetryableError",
@@ -123,6 +127,18 @@ class PayloadTooLargeError(ConnectorError):
     """
 
 
+class BlockedError(ConnectorError):
+    """A control flag blocks this call (global, tenant, workflow or connector kill switch).
+
+    Permanent: the run fails (or takes its error branch) instead of reaching the provider. The
+    message names the scope, the reason and who set the flag.
+
+    Example:
+        >>> BlockedError("connector 'slack' is blocked: incident 42 (set by ops@example.com)").code
+        'BlockedError'
+    """
+
+
 class RetryableError(ConnectorError):
     """A transient failure: the same call may succeed later.
 
@@ -167,11 +183,23 @@ class ConnectorTimeoutError(RetryableError):
     """
 
 
+class PausedError(RetryableError):
+    """A control flag pauses this call; the task's ``Retry`` tries again, so the run continues
+    once the pause is lifted (or expires) within the retry budget. ``retry_after`` is the seconds
+    until the flag's ``until`` when it has one.
+
+    Example:
+        >>> PausedError("tenant is paused: maintenance", retry_after=60.0).retry_after
+        60.0
+    """
+
+
 RETRYABLE_ERRORS: tuple[str, ...] = (
     "RetryableError",
     "RateLimitedError",
     "UpstreamUnavailableError",
     "ConnectorTimeoutError",
+    "PausedError",
 )
 """Error names for the compiler's default ``Retry`` (Step Functions matches names exactly)."""
 
@@ -183,6 +211,7 @@ ERROR_NAMES: tuple[str, ...] = (
     "ConflictError",
     "UnknownActionError",
     "PayloadTooLargeError",
+    "BlockedError",
     *RETRYABLE_ERRORS,
 )
 """Every error name a connector task can fail with (besides Lambda's own ``Lambda.*`` errors)."""

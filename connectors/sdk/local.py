@@ -2,8 +2,9 @@
 
 The local platform registers each with ``runtime.register_lambda(name, handler)``; the compiled
 ASL names ``<resource_prefix>-connector-<id>``, exactly as in AWS. Credentials come from the
-Secrets Manager API (moto locally, via ``AWS_ENDPOINT_URL``), large outputs go to the claim-check
-bucket named by ``WFAIB_CLAIM_CHECK_BUCKET``. Logs and metrics go to stderr, so a command that
+Secrets Manager API (moto locally: pass ``credentials``), large outputs go to the claim-check
+bucket named by ``WFAIB_CLAIM_CHECK_BUCKET`` and control flags are read from ``WFAIB_TABLE_NAME``
+(through the clients ``aws_client`` makes, pointed at moto by the local platform). Logs and metrics go to stderr, so a command that
 prints JSON on stdout (``wfaib run --json``) stays parseable.
 """
 
@@ -46,8 +47,12 @@ def connector_lambdas(
     *,
     env: Mapping[str, str] | None = None,
     credentials: CredentialSource | None = None,
+    aws_client: Callable[[str], Any] | None = None,
 ) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
     """Map every connector's function name to a ``handler(event, context)``.
+
+    ``aws_client(service)`` returns the boto3 client for ``"s3"`` (claim-check) and
+    ``"dynamodb"`` (control flags); one per connector function is made on its first use.
 
     Example:
         >>> handlers = connector_lambdas("wfaib-local")
@@ -67,6 +72,7 @@ def connector_lambdas(
             credentials=credentials,
             logger=logger,
             metrics_stream=_Stderr(),  # type: ignore[arg-type]
+            aws_client=aws_client,
         )
         handlers[name] = make_handler(runtime)
     return handlers

@@ -5,7 +5,12 @@ The event contract with the compiler (a ``lambda:invoke`` Task's ``Payload``)::
     {"action": "slack.post_message", "version": 1, "params": {...},
      "credential": "<Secrets Manager secret id or ARN>" | null,
      "idempotency_key": "<execution id>/<node id>[/<map index>]",
-     "execution_id": "...", "node_id": "..."}
+     "execution_id": "...", "node_id": "...", "tenant_id": "...", "workflow_id": "..."}
+
+Before the action runs, the control flags (kill switches) that apply to the call are checked
+(:mod:`connectors.sdk.control_flags`): global, the tenant, the workflow (when the payload names
+it) and the connector; a ``block`` fails the task with ``BlockedError``, a ``pause`` with the
+retryable ``PausedError``.
 
 The result is ``output.model_dump(mode="json")``, or ``{"$claim_check": {"bucket", "key",
 "size"}}`` when that is over the threshold. Params holding claim-check references are resolved
@@ -13,7 +18,7 @@ before validation. Every failure leaves as a :mod:`connectors.sdk.errors` class 
 ``errorType`` Step Functions sees) with secrets redacted from the message.
 
 A poll of a polling trigger uses ``{"trigger": "github.new_issue", "version": 1, "params": {...},
-"credential": ..., "cursor": "..." | null}`` and returns ``{"events": [...], "cursor": ...}``.
+"credential": ..., "cursor": "..." | null, "tenant_id": "..."}`` (flags checked the same way) and returns ``{"events": [...], "cursor": ...}``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pydantic_core import PydanticSerializationError
 from connectors.sdk.claim_check import DEFAULT_THRESHOLD, ClaimCheckStore
 from connectors.sdk.connector import Connector, PollResult
 from connectors.sdk.context import ActionContext, Services
+from connectors.sdk.control_flags import DEFAULT_MAX_AGE, ControlFlags
 from connectors.sdk.credentials import CredentialSource, SecretsManagerCredentials
 from connectors.sdk.errors import (
     ConnectorError,
@@ -73,6 +79,8 @@ class ActionEvent(BaseModel):
     execution_id: str = ""
     node_id: str = ""
     tenant_id: str = ""
+    workflow_id: str = ""
+    """Names the workflow so its kill switch applies (empty: only global, tenant and connector)."""
 
 
 class PollEvent(BaseModel):
@@ -92,6 +100,8 @@ class PollEvent(BaseModel):
     cursor: str | None = None
     execution_id: str = ""
     node_id: str = ""
+    tenant_id: str = ""
+    workflow_id: str = ""
 
 
 class RuntimeSettings(BaseModel):
@@ -106,12 +116,16 @@ class RuntimeSettings(BaseModel):
     claim_check_bucket: str | None = None
     claim_check_threshold: int = Field(DEFAULT_THRESHOLD, gt=0)
     credential_max_age: int = Field(300, ge=0)
+    table_name: str | None = None
+    """The platform table holding the control flags; unset: kill switches are not checked."""
+    control_flags_max_age: float = Field(DEFAULT_MAX_AGE, ge=0)
     tracing: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, connector: str | None = None) -> RuntimeSettings:
         """Read ``WFAIB_CONNECTOR``, ``WFAIB_CLAIM_CHECK_BUCKET``, ``WFAIB_CLAIM_CHECK_THRESHOLD``,
-        ``WFAIB_CREDENTIAL_MAX_AGE``; tracing is on inside Lambda with active X-Ray tracing."""
+        ``WFAIB_CREDENTIAL_MAX_AGE``, ``WFAIB_TABLE_NAME``, ``WFAIB_CONTROL_FLAGS_MAX_AGE``; tracing
+        is on inside Lambda with active X-Ray tracing."""
         connector = connector or env.get("WFAIB_CONNECTOR", "")
         if not connector:
             raise ValueError("WFAIB_CONNECTOR is not set: a connector function runs the connector it names")
@@ -120,6 +134,8 @@ class RuntimeSettings(BaseModel):
             ("claim_check_bucket", "WFAIB_CLAIM_CHECK_BUCKET"),
             ("claim_check_threshold", "WFAIB_CLAIM_CHECK_THRESHOLD"),
             ("credential_max_age", "WFAIB_CREDENTIAL_MAX_AGE"),
+            ("table_name", "WFAIB_TABLE_NAME"),
+            ("control_flags_max_age", "WFAIB_CONTROL_FLAGS_MAX_AGE"),
         ):
             if env.get(name):
                 values[key] = env[name]
@@ -195,12 +211,26 @@ class ConnectorRuntime:
         credentials: CredentialSource | None = None,
         logger: Logger | None = None,
         metrics_stream: TextIO | None = None,
+        aws_client: Callable[[str], Any] | None = None,
     ) -> ConnectorRuntime:
-        """A runtime wired to Secrets Manager and the claim-check bucket named in ``settings``."""
+        """A runtime wired to Secrets Manager, the claim-check bucket and the control-flags table
+        named in ``settings``. ``aws_client(service)`` makes the S3 and DynamoDB clients (the local
+        platform points them at moto); by default boto3's, created on first use."""
+
+        def factory(service: str) -> Callable[[], Any] | None:
+            return None if aws_client is None else lambda: aws_client(service)
+
         services = Services(
             credentials=credentials or SecretsManagerCredentials(max_age=settings.credential_max_age),
             claim_check=ClaimCheckStore(
-                settings.claim_check_bucket, threshold=settings.claim_check_threshold
+                settings.claim_check_bucket,
+                threshold=settings.claim_check_threshold,
+                client_factory=factory("s3"),
+            ),
+            control_flags=ControlFlags(
+                settings.table_name,
+                max_age=settings.control_flags_max_age,
+                client_factory=factory("dynamodb"),
             ),
             tracing=settings.tracing,
         )
@@ -269,6 +299,7 @@ class ConnectorRuntime:
             logger=self.logger,
         )
         try:
+            self._check_flags(parsed.tenant_id, parsed.workflow_id)
             params = self._validate(spec.input_model, parsed.params, spec.id)
             result = spec.run(params, ctx)
             output = self._output(spec.output_model, result, spec.id)
@@ -296,12 +327,14 @@ class ConnectorRuntime:
             side_effect=False,
             execution_id=parsed.execution_id,
             node_id=parsed.node_id,
+            tenant_id=parsed.tenant_id,
             idempotency_key=f"poll/{spec.id}/{parsed.cursor or ''}",
             credential_ref=parsed.credential,
             services=self.services,
             logger=self.logger,
         )
         try:
+            self._check_flags(parsed.tenant_id, parsed.workflow_id)
             config = self._validate(spec.config_model, parsed.params, spec.id)
             result = spec.poll(config, ctx, parsed.cursor)
             if not isinstance(result, PollResult):
@@ -315,6 +348,12 @@ class ConnectorRuntime:
             raise self._surface(exc, spec.id) from None
         finally:
             ctx.close()
+
+    def _check_flags(self, tenant_id: str, workflow_id: str) -> None:
+        """The kill switches of SPEC §3, before anything reaches the provider (or claim-check)."""
+        self.services.control_flags.check(
+            connector_id=self.connector.id, tenant_id=tenant_id, workflow_id=workflow_id, logger=self.logger
+        )
 
     def _validate(self, model: type[BaseModel], params: dict[str, Any], name: str) -> BaseModel:
         claim_check = self.services.claim_check
