@@ -62,11 +62,17 @@ def _npm() -> str:
 
 
 @pytest.fixture(scope="session")
-def editor_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The editor built into a temporary folder (npm ci first when web/node_modules is missing)."""
-    npm = _npm()
+def npm() -> str:
+    """npm, with the editor's packages installed (npm ci when web/node_modules is missing)."""
+    found = _npm()
     if not (WEB / "node_modules").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
+        subprocess.run([found, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
+    return found
+
+
+@pytest.fixture(scope="session")
+def editor_build(tmp_path_factory: pytest.TempPathFactory, npm: str) -> Path:
+    """The editor built into a temporary folder."""
     out_dir = tmp_path_factory.mktemp("web-dist")
     subprocess.run(
         [npm, "exec", "--", "vite", "build", "--outDir", str(out_dir), "--emptyOutDir", "--logLevel", "warn"],
