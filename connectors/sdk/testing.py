@@ -68,6 +68,7 @@ class ConnectorTester:
         execution_id: str = "exec-test",
         node_id: str = "node-test",
         tenant_id: str = "",
+        workflow_id: str = "",
     ) -> dict[str, Any]:
         """The Payload the compiled Task would send."""
         action_id = action if "." in action else f"{self.connector.id}.{action}"
@@ -80,6 +81,7 @@ class ConnectorTester:
             "execution_id": execution_id,
             "node_id": node_id,
             "tenant_id": tenant_id,
+            "workflow_id": workflow_id,
         }
 
     def run(self, action: str, params: dict[str, Any], *, version: int = 1, **event: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from connectors.sdk import (
+    RETRYABLE_ERRORS,
     ActionContext,
     ActionInput,
     ActionOutput,
@@ -28,11 +30,13 @@ from connectors.sdk import (
 )
 from connectors.sdk.context import Services
 from connectors.sdk.control_flags import FLAG_PREFIX, GLOBAL_TENANT, ControlFlag, ControlFlags, flag_key
-from connectors.sdk.runtime import ConnectorRuntime, RuntimeSettings
+from connectors.sdk.runtime import ConnectorRuntime, RuntimeSettings, make_handler
 from functions.shared import keys
 from functions.shared.models import TABLE_DEFINITION, ControlItem
+from state_machines.runtime import LocalRuntime, VirtualClock
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:flags-local"
 
 
 class PingInput(ActionInput):
@@ -344,3 +348,88 @@ def test_local_connector_functions_check_flags_through_the_clients_they_are_give
     with pytest.raises(BlockedError, match="connector 'slack' is blocked"):
         handlers["wfaib-local-connector-slack"](event, None)
     assert made == ["dynamodb"]
+
+
+def _retrying_task(function: str) -> dict[str, Any]:
+    """A Task shaped like the compiler's connector Task, retrying the SDK's retryable names."""
+    return {
+        "QueryLanguage": "JSONata",
+        "StartAt": "ping",
+        "States": {
+            "ping": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {
+                    "FunctionName": function,
+                    "Payload": {
+                        "action": "flagdemo.ping",
+                        "version": 1,
+                        "params": {"text": "hi"},
+                        "idempotency_key": "{% $states.context.Execution.Id & '/ping' %}",
+                        "execution_id": "{% $states.context.Execution.Id %}",
+                        "node_id": "ping",
+                        "tenant_id": "acme",
+                    },
+                },
+                "Output": "{% $states.result.Payload %}",
+                "Retry": [
+                    {
+                        "ErrorEquals": list(RETRYABLE_ERRORS),
+                        "IntervalSeconds": 60,
+                        "BackoffRate": 1.0,
+                        "MaxAttempts": 3,
+                    }
+                ],
+                "Catch": [
+                    {
+                        "ErrorEquals": ["BlockedError"],
+                        "Next": "Blocked",
+                        "Output": "{% $states.errorOutput %}",
+                    }
+                ],
+                "End": True,
+            },
+            "Blocked": {"Type": "Pass", "End": True},
+        },
+    }
+
+
+def test_a_paused_run_waits_in_retry_and_continues_when_the_pause_expires(table: Table) -> None:
+    clock = VirtualClock(NOW, auto_advance=True)
+    calls: list[datetime] = []
+
+    def provider(request: httpx.Request) -> httpx.Response:
+        calls.append(clock.now())
+        return httpx.Response(200, json={"text": "pong"})
+
+    flags = ControlFlags(
+        table.name, max_age=10, client_factory=lambda: table.client, clock=lambda: clock.now().timestamp()
+    )
+    runtime = ConnectorRuntime(
+        _demo(),
+        services=Services(control_flags=flags, transport=httpx.MockTransport(provider)),
+        metrics=False,
+    )
+    table.put_flag("acme", "tenant", "*", action="pause", until=NOW + timedelta(seconds=90))
+    definition = json.dumps(_retrying_task("wfaib-local-connector-flagdemo"))
+    with LocalRuntime(
+        clock=clock, lambda_handlers={"wfaib-local-connector-flagdemo": make_handler(runtime)}
+    ) as sfn:
+        info = sfn.start_execution(state_machine_arn=SM_ARN, definition=definition, input="{}", name="paused")
+        info = sfn.wait(info.execution_arn, timeout=30)
+        assert info.status == "SUCCEEDED", (info.error, info.cause)
+        assert json.loads(info.output or "null") == {"text": "pong"}
+        # Attempts at +0 s and +60 s were paused; the one at +120 s, after `until`, went through.
+        assert calls == [NOW + timedelta(seconds=120)]
+
+        table.put_flag("acme", "connector", "flagdemo")
+        clock.advance(11)
+        info = sfn.start_execution(
+            state_machine_arn=SM_ARN, definition=definition, input="{}", name="blocked"
+        )
+        info = sfn.wait(info.execution_arn, timeout=30)
+        assert info.status == "SUCCEEDED"
+        caught = json.loads(info.output or "null")
+        assert caught["Error"] == "BlockedError"
+        assert "connector 'flagdemo' is blocked" in json.loads(caught["Cause"])["errorMessage"]
+        assert len(calls) == 1
