@@ -1,24 +1,23 @@
 """Browser tests of the editor: the built editor and the local platform in-process, driven in headless Chromium.
 
-One platform and one browser per session (per xdist worker). The editor is built with Vite into a
-temporary folder and served by the platform as its static root, so the tests never write
-``web/dist``. Every test makes its own workflows. Screenshots go to ``test-artifacts/screenshots``.
+One platform (in its own process) and one browser per session (per xdist worker). The editor is
+built with Vite into a temporary folder and served by the platform as its static root, so the
+tests never write ``web/dist``. Every test makes its own workflows. Screenshots go to ``test-artifacts/screenshots``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from state_machines.runtime import VirtualClock
-from wfaib.dev import LocalPlatform
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB = REPO_ROOT / "web"
@@ -44,7 +43,6 @@ class Editor:
     url: str
     api_url: str
     token: str
-    platform: LocalPlatform
 
     def open(self, page: Page, route: str = "#/workflows") -> None:
         """Open the editor signed in as the demo owner (the token arrives in the address, as `wfaib dev` hands it over)."""
@@ -84,16 +82,37 @@ def editor_build(tmp_path_factory: pytest.TempPathFactory, npm: str) -> Path:
 
 @pytest.fixture(scope="session")
 def editor(tmp_path_factory: pytest.TempPathFactory, editor_build: Path) -> Iterator[Editor]:
-    platform = LocalPlatform(
-        tmp_path_factory.mktemp("wfaib-data"),
-        port=0,
-        clock=VirtualClock(auto_advance=True),
-        static_root=editor_build,
-    ).start()
+    """The local platform serving the built editor, in its own process (see platform_process)."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "tests"), str(REPO_ROOT)])}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "e2e.platform_process",
+            str(tmp_path_factory.mktemp("wfaib-data")),
+            str(editor_build),
+        ],
+        cwd=REPO_ROOT,
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout=30)
+        pytest.fail(f"The local platform did not start (exit code {process.returncode}).")
+    started = json.loads(line)
     try:
-        yield Editor(platform.url, platform.api_url, platform.demo_token, platform)
+        yield Editor(started["url"], started["api_url"], started["token"])
     finally:
-        platform.stop()
+        process.stdin.close()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")
