@@ -10,7 +10,3 @@ export function downloadJson(filename: string, value: unknown): void {
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-export function readFileText(file: File): Promise<string> {
-  return file.text();
-}

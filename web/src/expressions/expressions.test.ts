@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applySuggestion, findExpressions, previewJson, previewText, previewValue, references, suggest, tokenAt, type Scope } from "./expressions";
+import { applySuggestion, findExpressions, previewJson, previewText, previewValue, suggest, tokenAt, type Scope } from "./expressions";
 
 const scope: Scope = {
   variables: {
@@ -10,16 +10,12 @@ const scope: Scope = {
   },
 };
 
-describe("findExpressions and references", () => {
+describe("findExpressions", () => {
   it("finds each {{ … }} with its offsets", () => {
     expect(findExpressions("Hi {{ $trigger.name }}, {{1+1}}")).toEqual([
       { start: 3, end: 22, body: "$trigger.name" },
       { start: 24, end: 31, body: "1+1" },
     ]);
-  });
-
-  it("lists variables read, not functions", () => {
-    expect(references("{{ $sum($fetch_order.lines.qty) + $input.x }} {{ $trigger }}")).toEqual(["fetch_order", "input", "trigger"]);
   });
 });
 

@@ -119,15 +119,6 @@ export async function previewValue(text: string, scope: Scope): Promise<Preview>
   }
 }
 
-/** `$name` references in a string's expressions (variables and node ids, not functions). */
-export function references(text: string): string[] {
-  const names = new Set<string>();
-  for (const segment of findExpressions(text)) {
-    for (const match of segment.body.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)) names.add(match[1]);
-  }
-  return [...names];
-}
-
 /** Evaluate every string of a JSON value (a transform's `output`, a set's `fields`) as the runtime would. */
 export async function previewJson(value: Json, scope: Scope): Promise<Preview> {
   if (typeof value === "string") return previewValue(value, scope);

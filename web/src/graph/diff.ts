@@ -74,10 +74,6 @@ export function diffWorkflows(before: WorkflowDocument, after: WorkflowDocument,
   };
 }
 
-export function isEmptyDiff(diff: WorkflowDiff): boolean {
-  return !diff.addedNodes.length && !diff.removedNodes.length && !diff.changedNodes.length && !diff.addedEdges.length && !diff.removedEdges.length && !diff.changedFields.length;
-}
-
 /** One line per change, for people. */
 export function describeDiff(diff: WorkflowDiff): string[] {
   return [
