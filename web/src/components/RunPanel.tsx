@@ -13,7 +13,9 @@ export function RunPanel({ run, onClose, onRerun, onCancel }: { run: RunDetail; 
         <button type="button" onClick={onClose} aria-label="Close the run view">✕</button>
       </div>
       <p>
-        <span data-testid="run-status"><StatusBadge status={run.status} /></span> <a href={href({ page: "run", id: run.id })}>{run.id}</a>
+        <span data-testid="run-status" aria-live="polite">
+          <StatusBadge status={run.status} />
+        </span> <a href={href({ page: "run", id: run.id })}>{run.id}</a>
       </p>
       <p className="muted">Version {run.workflow_version} on {run.environment} · started {new Date(run.started_at).toLocaleTimeString()}</p>
       {!isFinished(run.status) && <p role="status">Running… the nodes change colour as steps finish.</p>}
