@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         default="arn:aws:iam::123456789012:role/wfaib-local-scheduler",
         description="The role EventBridge Scheduler assumes to invoke it.",
     )
+    events_endpoint: str | None = Field(default=None, description="Local EventBridge (moto); unset in AWS.")
+    events_target_arn: str = Field(
+        default="arn:aws:lambda:us-east-1:123456789012:function:wfaib-local-events",
+        description="The function event rules invoke (functions/triggers, event_handler).",
+    )
     credential_prefix: str = Field(
         default="wfaib/local/credentials/",
         description="Secrets are named <prefix><tenant>/<credential>; connector functions may read the prefix.",

@@ -1,5 +1,5 @@
-"""Lambda entry points of the triggers: webhooks (API Gateway REST proxy events for ``/hooks/...``)
-and schedules (EventBridge Scheduler's input).
+"""Lambda entry points of the triggers: webhooks (API Gateway REST proxy events for ``/hooks/...``),
+schedules (EventBridge Scheduler's input) and event-pattern rules (EventBridge's target input).
 
 Kept apart from the API function so a delivery pays only for what it uses on a cold start.
 """
@@ -14,10 +14,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.models import bind_table
 from functions.shared.settings import Settings, settings_from_env
+from functions.triggers.event import fire_event
 from functions.triggers.schedule import fire
 from functions.triggers.webhook import receive
 
-__all__ = ["configure", "lambda_handler", "schedule_handler"]
+__all__ = ["configure", "event_handler", "lambda_handler", "schedule_handler"]
 
 logger = Logger(service="wfaib-triggers")
 _settings: list[Settings] = []
@@ -53,5 +54,17 @@ def schedule_handler(event: dict[str, Any], context: LambdaContext) -> dict[str,
     if "refused" in outcome:
         logger.warning(
             "Scheduled run refused", extra={"refused": outcome["refused"], "reason": outcome["message"]}
+        )
+    return outcome
+
+
+@logger.inject_lambda_context
+def event_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if not _settings:
+        configure(settings_from_env())
+    outcome = fire_event(_settings[0], event)
+    if "refused" in outcome:
+        logger.warning(
+            "Event run refused", extra={"refused": outcome["refused"], "reason": outcome["message"]}
         )
     return outcome

@@ -30,6 +30,7 @@ from moto.server import ThreadedMotoServer
 from functions.shared.models import TABLE_DEFINITION, TTL_ATTRIBUTE
 from functions.shared.settings import Settings
 from state_machines.runtime import Clock
+from wfaib.dev.events import LocalEventBus
 from wfaib.dev.gateway import API_STAGE, Gateway, LocalLambdaContext
 from wfaib.dev.scheduler import LocalScheduler
 from wfaib.dev.snapshot import SchedulesSnapshot, SecretsSnapshot, TableSnapshot
@@ -126,6 +127,7 @@ class LocalPlatform:
             dynamodb_endpoint=self.aws_endpoint,
             secretsmanager_endpoint=self.aws_endpoint,
             scheduler_endpoint=self.aws_endpoint,
+            events_endpoint=self.aws_endpoint,
             schedule_group="wfaib-local",
             jwt_secret=jwt_secret(self.data_dir),
             **_LOCAL_KEYS,  # type: ignore[arg-type]
@@ -174,13 +176,25 @@ class LocalPlatform:
 
         context.configure(self.settings)
         triggers.configure(self.settings)
+        events_client = boto3.client(  # type: ignore[call-overload]
+            "events", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
+        )
+        self.events = LocalEventBus(
+            events_client,
+            self.settings,
+            lambda payload: triggers.event_handler(payload, LocalLambdaContext()),  # type: ignore[arg-type]
+        )
+        self.events.restore(_published_event_triggers())
         self._gateway = Gateway(
             lambda_handler,  # type: ignore[arg-type]
             self.static_root,
             host=self._host,
             port=self._port,
             after_request=lambda method: self._dirty.set(),
-            routes={"/hooks/": triggers.lambda_handler},  # type: ignore[dict-item]
+            routes={
+                "/hooks/": triggers.lambda_handler,  # type: ignore[dict-item]
+                "/events": lambda event, _: self.events.handle(event, self._event_caller),
+            },
         ).start()
         self._stack.append(self._gateway.stop)
         # Links in notifications point at this gateway, known only now that it listens.
@@ -215,6 +229,12 @@ class LocalPlatform:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Host": "local"}
         status, _, payload = self._gateway.invoke(proxy_event(method, f"/{API_STAGE}{path}", headers, body))
         return status, payload
+
+    def _event_caller(self, headers: dict[str, str]) -> str:
+        """The tenant of a ``POST /api/events`` caller allowed to start runs (``ApiError`` otherwise)."""
+        from functions.api.auth import authenticate
+
+        return authenticate(headers, self.settings).require("workflow:execute").tenant_id
 
     def _notify_approvers(self, notification: Notification) -> None:
         """The local outbox (a mail catcher): logged, kept in ``approval_outbox``, and saved soon."""
@@ -282,6 +302,27 @@ def _local_lambdas(
         f"{resource_prefix}-code-python": code_handler,
         f"{resource_prefix}-approvals": approvals,
     }
+
+
+def _published_event_triggers() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """``(tenant, workflow, environment, trigger)`` of every published version with an event trigger.
+
+    A scan of the whole table: fine for one laptop's data, and only the local platform does it.
+    """
+    from functions.shared import keys, store
+    from functions.shared.models import WorkflowItem
+
+    found = []
+    for item in WorkflowItem.scan(WorkflowItem.sk.startswith(keys.WORKFLOW_PREFIX)):
+        tenant_id = item.pk.removeprefix(keys.tenant_pk(""))
+        for environment, published in (item.environments or {}).items():
+            document = store.get_version(
+                tenant_id, item.sk.removeprefix(keys.WORKFLOW_PREFIX), int(published["version"])
+            ).document
+            trigger = document.get("trigger") or {}
+            if trigger.get("type") == "event":
+                found.append((tenant_id, str(document["id"]), environment, dict(trigger)))
+    return found
 
 
 def _recreate_table(dynamodb: Any, table_name: str) -> None:

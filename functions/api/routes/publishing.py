@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.context import caller, current_settings
 from functions.api.errors import ConflictError, UnprocessableError
+from functions.api.event_triggers import sync_event_rule
 from functions.api.routes.params import Environment, WorkflowId, version_or_latest
 from functions.api.routes.webhooks import register_webhook
 from functions.shared import scheduler, stepfunctions, store
@@ -216,8 +217,10 @@ def _point(
     actor: str,
     document: dict[str, Any],
 ) -> PublishResult:
-    """Move the environment's alias to a published version, record it, and schedule it if it says so."""
+    """Move the environment's alias to a published version, record it, and schedule it or create its
+    event rule if it says so (the rule first: a pattern EventBridge refuses leaves the alias alone)."""
     settings = current_settings()
+    sync_event_rule(tenant_id, workflow_id, environment, document)
     alias_arn = stepfunctions.point_alias(settings, machine_arn, environment, version_arn)
     trigger = document.get("trigger") or {}
     if trigger.get("type") == "schedule":

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from functions.api.context import caller, header, json_response
 from functions.api.errors import BadRequestError, UnprocessableError
+from functions.api.event_triggers import published_event_buses, remove_event_rules
 from functions.api.routes.params import WorkflowId, version_or_latest
 from functions.shared import store
 from functions.shared.store import VersionRecord, WorkflowRecord
@@ -176,7 +177,9 @@ def update_workflow(workflow_id: WorkflowId, document: WorkflowDocument) -> Resp
 def delete_workflow(workflow_id: WorkflowId) -> Response[str]:
     identity = caller("workflow:delete")
     expected = _expected_version(header(router.current_event.headers, "If-Match"))
+    buses = published_event_buses(identity.tenant_id, store.get_workflow(identity.tenant_id, workflow_id))
     store.delete_workflow(identity.tenant_id, workflow_id, expected_version=expected)
+    remove_event_rules(identity.tenant_id, workflow_id, buses)
     store.write_audit(
         identity.tenant_id,
         actor=identity.subject,
