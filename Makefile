@@ -5,13 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := tools/asl-validator/node_modules/.installed
+WEB_STAMP := web/node_modules/.installed
 PORT ?= 8080
 DATA_DIR ?= .wfaib
 STAGE ?= dev
 
 .PHONY: dev test lint fmt bench golden synth deploy clean bootstrap
 
-bootstrap: $(STAMP) $(NODE_STAMP)
+bootstrap: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +25,16 @@ $(NODE_STAMP): tools/asl-validator/package.json tools/asl-validator/package-lock
 	cd tools/asl-validator && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Build the editor into web/dist (served by make dev, deployed by CDK; committed nowhere).
+web/dist/index.html: $(WEB_STAMP) $(shell find web/src -type f) web/index.html web/vite.config.ts
+	cd web && npm run build
+
 ## Start the product locally: editor + API + local runtime, with the example workflows.
-dev: bootstrap
+dev: bootstrap web/dist/index.html
 	$(VENV)/bin/wfaib dev --port $(PORT) --data-dir $(DATA_DIR)
 
 ## Run every test: format check, lint, types, then the test suite.
@@ -60,4 +69,4 @@ deploy: bootstrap
 	$(VENV)/bin/wfaib deploy --stage $(STAGE)
 
 clean:
-	rm -rf $(VENV) tools/asl-validator/node_modules tools/cdk-cli/node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tools/asl-validator/node_modules tools/cdk-cli/node_modules web/node_modules web/dist cdk.out .pytest_cache .mypy_cache .ruff_cache
