@@ -210,3 +210,19 @@ def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
     assert answered.status_code == 200, answered.text
     assert finished["status"] == "SUCCEEDED", finished
     assert finished["output"]["status"] == "approved"
+
+
+def test_a_link_to_a_run_that_stopped_waiting_is_gone(
+    acme: Api, handle: PlatformHandle, expense: str
+) -> None:
+    run = acme.start(expense, EXPENSE)
+    approval = _pending(acme, run["id"])
+    link = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    assert acme.post(f"/runs/{run['id']}/cancel").status_code == 200
+    assert acme.wait_finished(run["id"])["status"] == "ABORTED"
+
+    answered = httpx.post(link)
+
+    assert_envelope(answered, 410, "approval_expired")
+    assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "expired"
+    assert_envelope(httpx.post(link), 410, "approval_expired")

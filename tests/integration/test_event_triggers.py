@@ -155,3 +155,26 @@ def test_events_need_a_caller_who_may_run_workflows(handle: PlatformHandle) -> N
     assert_envelope(handle.anonymous().post("/events", json=entry), 401)
     assert_envelope(handle.client("acme", role="viewer").post("/events", json=entry), 403, "forbidden")
     assert_envelope(handle.client("acme").post("/events", json={"entries": []}), 422, "invalid_request")
+
+
+def test_rules_are_recreated_from_the_published_workflows_at_start(acme: Api, handle: PlatformHandle) -> None:
+    workflow_id = unique("restored")
+    acme.create(_event_workflow(workflow_id, PAID_OVER_100))
+    acme.publish(workflow_id)
+    events = boto3.client(
+        "events",
+        endpoint_url=handle.platform.aws_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    name = f"wfaib-local-acme-{workflow_id}-dev"
+    events.remove_targets(Rule=name, Ids=["start-workflow"])
+    events.delete_rule(Name=name)  # as if moto had started empty, like a new `wfaib dev` process
+
+    handle.restart()
+    after = handle.client("acme")
+
+    assert [rule["Name"] for rule in _rules(handle, workflow_id)] == [name]
+    started = [item for item in _put(after, {"id": "ord-6", "total": 101}) if workflow_id in item["rule"]]
+    assert after.wait_finished(started[0]["run_id"])["output"]["order"] == "ord-6"
