@@ -55,7 +55,7 @@ def _print_welcome(console: Console, platform: LocalPlatform) -> None:
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    table.add_row("Editor", f"{platform.url}/#token={platform.demo_token}")
+    table.add_row("Editor", platform.url)
     table.add_row("API", platform.api_url)
     table.add_row("API docs", f"{platform.api_url}/docs")
     table.add_row("OpenAPI", f"{platform.api_url}/openapi.json")
@@ -68,6 +68,8 @@ def _print_welcome(console: Console, platform: LocalPlatform) -> None:
         console.print(
             f"  [{style}]{seeded['status']:>13}[/{style}]  {seeded['workflow']}  {seeded['detail']}"
         )
+    console.print("Open the editor, signed in as the demo owner (one line, copy it whole):", highlight=False)
+    console.print(f"{platform.url}/#token={platform.demo_token}", highlight=False, soft_wrap=True)
     console.print("Demo token (tenant 'demo', role owner):", highlight=False)
     console.print(platform.demo_token, highlight=False, soft_wrap=True)
     console.print(
