@@ -166,7 +166,15 @@ class LocalPlatform:
             account_id=self._account_id,
             clock=self._clock,
             aws=aws,
-            lambda_handlers=_local_lambdas(self.settings.resource_prefix, self.aws_endpoint, self._region),
+            lambda_handlers=_local_lambdas(
+                self.settings.resource_prefix,
+                self.aws_endpoint,
+                self._region,
+                table_name=self.settings.table_name,
+                claim_check_bucket=_claim_check_bucket(
+                    self.aws_endpoint, self._region, self.settings.resource_prefix
+                ),
+            ),
         )
         self._stack.append(self._sfn.close)
         self._sfn_server = SfnHttpServer(self._sfn, port=0).start()
@@ -274,8 +282,19 @@ class LocalPlatform:
         self.stop()
 
 
+def _claim_check_bucket(aws_endpoint: str, region: str, resource_prefix: str) -> str:
+    """The bucket connector functions put large outputs in (moto; not kept across restarts)."""
+    bucket = f"{resource_prefix}-claim-check"
+    s3 = boto3.client(  # type: ignore[call-overload]
+        "s3", endpoint_url=aws_endpoint, region_name=region, **_LOCAL_KEYS
+    )
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(Bucket=bucket)
+    return bucket
+
+
 def _local_lambdas(
-    resource_prefix: str, aws_endpoint: str, region: str
+    resource_prefix: str, aws_endpoint: str, region: str, *, table_name: str, claim_check_bucket: str
 ) -> dict[str, Callable[[Any, Any], Any]]:
     """The functions compiled workflows call, registered by the names they have in AWS.
 
@@ -296,8 +315,15 @@ def _local_lambdas(
         return handler(event, LocalLambdaContext(function_name=f"{resource_prefix}-approvals"))  # type: ignore[arg-type]
 
     return {
+        # Connector functions check the kill switches in the platform table and put large
+        # outputs in the claim-check bucket, both in moto through these clients.
         **connector_lambdas(
-            resource_prefix, env={}, credentials=SecretsManagerCredentials(client=secrets_client)
+            resource_prefix,
+            env={"WFAIB_TABLE_NAME": table_name, "WFAIB_CLAIM_CHECK_BUCKET": claim_check_bucket},
+            credentials=SecretsManagerCredentials(client=secrets_client),
+            aws_client=lambda service: boto3.client(  # type: ignore[call-overload]
+                service, endpoint_url=aws_endpoint, region_name=region, **_LOCAL_KEYS
+            ),
         ),
         f"{resource_prefix}-code-python": code_handler,
         f"{resource_prefix}-approvals": approvals,
