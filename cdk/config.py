@@ -11,7 +11,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
@@ -55,6 +55,11 @@ class StageConfig(BaseModel):
     waf_rate_limit_per_5min: int = Field(default=2000, ge=100)
     mfa: Literal["optional", "required"] = "required"
     extra_callback_urls: tuple[str, ...] = ("http://localhost:8080/",)
+    event_buses: tuple[Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,256}$")], ...] = Field(
+        default=(),
+        description="Custom EventBridge buses (names) that event triggers may put rules on; "
+        "the default bus is always allowed.",
+    )
 
     @field_validator("log_retention_days")
     @classmethod
@@ -63,6 +68,13 @@ class StageConfig(BaseModel):
             allowed = ", ".join(str(known) for known in sorted(_RETENTION_BY_DAYS))
             raise ValueError(f"log_retention_days must be one of {allowed}")
         return days
+
+    @field_validator("event_buses")
+    @classmethod
+    def _custom_buses_only(cls, buses: tuple[str, ...]) -> tuple[str, ...]:
+        if "default" in buses:
+            raise ValueError("event_buses lists custom buses; the default bus is always allowed")
+        return buses
 
     @model_validator(mode="after")
     def _domain_needs_certificate(self) -> StageConfig:

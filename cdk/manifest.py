@@ -31,9 +31,12 @@ __all__ = [
     "ENV_CONNECTOR",
     "ENV_CREDENTIALS_KEY_ARN",
     "ENV_CREDENTIALS_PREFIX",
+    "ENV_EVENTS_TARGET_ARN",
     "ENV_EXECUTION_ROLE_ARN",
     "ENV_IDEMPOTENCY_TABLE",
+    "ENV_JWT_SECRET_ARN",
     "ENV_PAYLOAD_BUCKET",
+    "ENV_PUBLIC_API_URL",
     "ENV_SCHEDULE_GROUP",
     "ENV_STATE_MACHINE_PREFIX",
     "ENV_TABLE",
@@ -89,7 +92,7 @@ class PlatformFunction(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    key: Literal["api", "webhook", "schedules", "approvals", "code-python"]
+    key: Literal["api", "webhook", "schedules", "events", "approvals", "code-python"]
     handler: str
     description: str
     memory_mb: int = 512
@@ -108,12 +111,20 @@ PLATFORM_FUNCTIONS: dict[str, PlatformFunction] = {
         handler="functions.triggers.handler.lambda_handler",
         description="Webhook trigger: verifies the signature and starts the workflow",
         memory_mb=512,
-        timeout_seconds=10,
+        # The synchronous response mode waits up to 29 s (API Gateway's limit) for the run.
+        timeout_seconds=30,
     ),
     "schedules": PlatformFunction(
         key="schedules",
         handler="functions.triggers.handler.schedule_handler",
         description="Schedule trigger: checks flags and quotas, then starts the workflow",
+        memory_mb=512,
+        timeout_seconds=10,
+    ),
+    "events": PlatformFunction(
+        key="events",
+        handler="functions.triggers.handler.event_handler",
+        description="Event trigger: EventBridge rules invoke it; checks flags and quotas, then starts the workflow",
         memory_mb=512,
         timeout_seconds=10,
     ),
@@ -219,3 +230,9 @@ ENV_REGION = "WFAIB_REGION"
 ENV_ACCOUNT_ID = "WFAIB_ACCOUNT_ID"
 ENV_USER_POOL_ID = "WFAIB_USER_POOL_ID"
 ENV_WEBHOOK_SECRET_PREFIX = "WFAIB_WEBHOOK_SECRET_PREFIX"
+ENV_EVENTS_TARGET_ARN = "WFAIB_EVENTS_TARGET_ARN"
+ENV_PUBLIC_API_URL = "WFAIB_PUBLIC_API_URL"
+# The ARN of the Secrets Manager secret holding the HS256 key of API tokens and approval links.
+# Not a Settings field yet: the control plane reads the key itself from WFAIB_JWT_SECRET today,
+# which would put the key in plain environment variables (see docs/deploy.md).
+ENV_JWT_SECRET_ARN = "WFAIB_JWT_SECRET_ARN"

@@ -37,7 +37,12 @@ class StageNames:
         self.api_function = f"{self.prefix}-api"
         self.webhook_function = f"{self.prefix}-webhook"
         self.schedules_function = f"{self.prefix}-schedules"
+        self.events_function = f"{self.prefix}-events"
         self.approvals_function = f"{self.prefix}-approvals"
+        # The HS256 key the API signs tokens and approval links with (outside the prefixes the
+        # API may create or overwrite secrets under).
+        self.jwt_secret = f"wfaib/{self.stage}/platform/jwt-signing-key"
+        self.event_buses = config.event_buses
         # Customer resources that workflows' AWS service steps may use (queues, topics, tables,
         # buckets, event buses) are named with this prefix.
         self.user_resource_prefix = f"{self.prefix}-user-"
@@ -85,6 +90,16 @@ class StageNames:
 
     def event_rules_arn(self) -> Arn:
         return regional_arn("events", f"rule/{self.prefix}-*")
+
+    def event_rules_arns(self) -> list[Arn]:
+        """Event-trigger rules on the default bus and on each custom bus of ``event_buses``.
+
+        A rule on a custom bus has the ARN ``rule/<bus>/<name>``; on the default bus ``rule/<name>``.
+        """
+        return [
+            self.event_rules_arn(),
+            *(regional_arn("events", f"rule/{bus}/{self.prefix}-*") for bus in self.event_buses),
+        ]
 
     def sync_execution_rule_arn(self) -> Arn:
         """The managed rule Step Functions uses to wait for ``startExecution.sync`` children."""

@@ -3,8 +3,10 @@
 * API Gateway (REST) with stage throttling, access logs, X-Ray and a regional WAF web ACL.
   ``/{proxy+}`` goes to the API Lambda behind a Cognito authorizer; the routes in
   ``PUBLIC_ROUTES`` authenticate themselves (HMAC-signed webhooks, approval links, the spec).
-* The API, webhook and approvals Lambdas deploy from the repository's packages with the handler
-  paths of ``cdk.manifest.PLATFORM_FUNCTIONS``.
+* The API, webhook, schedule-trigger, event-trigger and approvals Lambdas deploy from the
+  repository's packages with the handler paths of ``cdk.manifest.PLATFORM_FUNCTIONS``.
+* The HS256 key the API signs tokens and approval links with: a generated Secrets Manager secret
+  (encrypted with the stage's secrets key); functions get its ARN, never its value.
 * The Cognito user pool (users sign in to the editor; the editor's app client lives in the web
   stack because its callback URL is the editor's address) and one group per role.
 * The EventBridge Scheduler group for schedule triggers, and the role schedules and event rules
@@ -13,7 +15,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -22,6 +24,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
@@ -34,9 +37,12 @@ from cdk.manifest import (
     ENV_ACCOUNT_ID,
     ENV_CREDENTIALS_KEY_ARN,
     ENV_CREDENTIALS_PREFIX,
+    ENV_EVENTS_TARGET_ARN,
     ENV_EXECUTION_ROLE_ARN,
     ENV_IDEMPOTENCY_TABLE,
+    ENV_JWT_SECRET_ARN,
     ENV_PAYLOAD_BUCKET,
+    ENV_PUBLIC_API_URL,
     ENV_REGION,
     ENV_RESOURCE_PREFIX,
     ENV_SCHEDULE_GROUP,
@@ -53,17 +59,40 @@ from cdk.stacks.data import DataStack
 from cdk.stacks.workflow_runtime import WorkflowRuntimeStack
 from cdk.stage_names import StageNames
 
-__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack"]
+__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack", "PublicRoute"]
 
 # RBAC roles of the spec; each is a Cognito group the API maps to permissions.
 ROLES: tuple[str, ...] = ("viewer", "member", "admin", "owner")
 
-# Routes without the Cognito authorizer, and who authenticates them instead.
-PUBLIC_ROUTES: dict[str, str] = {
-    "hooks": "the webhook Lambda checks the HMAC signature made with the workflow's webhook secret",
-    "approvals": "the API Lambda checks the single-use approval token carried in the link",
-    "openapi.json": "it serves only the public OpenAPI document, nothing to protect",
+
+class PublicRoute(NamedTuple):
+    """A route without the Cognito authorizer: its methods, its target, who authenticates it."""
+
+    methods: tuple[str, ...]
+    target: Literal["api", "webhook"]
+    authenticated_by: str
+
+
+# Routes without the Cognito authorizer (path below the stage), and who authenticates them
+# instead. Everything else, ``/approvals`` and ``/approvals/{id}/...`` included, needs a sign-in.
+PUBLIC_ROUTES: dict[str, PublicRoute] = {
+    "hooks/{proxy+}": PublicRoute(
+        ("POST",),
+        "webhook",
+        "the webhook Lambda checks the HMAC signature made with the workflow's webhook secret",
+    ),
+    "approvals/links/{proxy+}": PublicRoute(
+        ("GET", "POST"),
+        "api",
+        "the API Lambda checks the signed, expiring approval link token carried in the path",
+    ),
+    "openapi.json": PublicRoute(
+        ("GET",), "api", "it serves only the public OpenAPI document, nothing to protect"
+    ),
 }
+
+# Routes behind the Cognito authorizer, every method to the API Lambda.
+AUTHORIZED_ROUTES: tuple[str, ...] = ("", "{proxy+}", "approvals", "approvals/{proxy+}")
 
 API_STAGE_NAME = "v1"
 
@@ -80,8 +109,16 @@ STATE_MACHINE_ACTIONS = (
     "states:StartExecution",
     "states:StartSyncExecution",
     "states:ListExecutions",
-    "states:SendTaskSuccess",
-    "states:SendTaskFailure",
+)
+# Answering an approval resumes the run waiting on its task token. Task tokens of
+# ``.waitForTaskToken`` integrations belong to no resource IAM can name, so AWS only accepts "*".
+TASK_TOKEN_ACTIONS = ("states:SendTaskSuccess", "states:SendTaskFailure")
+EVENT_RULE_ACTIONS = (
+    "events:PutRule",
+    "events:PutTargets",
+    "events:RemoveTargets",
+    "events:DeleteRule",
+    "events:TagResource",
 )
 IDEMPOTENCY_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 
@@ -98,7 +135,8 @@ _REASONS = {
     "executions": "Executions of this stage's state machines are named at run time; the stage's state "
     "machine prefix bounds them.",
     "schedules": "Schedule triggers are created at run time inside the stage's own schedule group.",
-    "rules": "Event triggers become EventBridge rules at run time, named with the stage's prefix.",
+    "rules": "Event triggers become EventBridge rules at run time, named with the stage's prefix "
+    "(on the default bus and on the custom buses listed in the stage's event_buses).",
 }
 
 EXECUTION_ACTIONS = (
@@ -127,9 +165,13 @@ class ControlPlaneStack(Stack):
         names = StageNames(config)
         self._build_auth(config)
         self._build_triggers(config, names)
+        self._build_jwt_secret(config, names, data)
         self._build_functions(config, names, data, runtime, layer)
         self._build_api(config)
         self._build_waf(config)
+        # The approvals function builds the links it sends from the API's public URL; only the
+        # API's methods depend on the API and webhook functions, so this adds no cycle.
+        self.approvals_function.function.add_environment(ENV_PUBLIC_API_URL, self.api.url)
 
         CfnOutput(self, "ApiEndpoint", value=self.api.url)
         CfnOutput(self, "WebhookBaseUrl", value=self.api.url_for_path("/hooks"))
@@ -217,6 +259,27 @@ class ControlPlaneStack(Stack):
             "run time; the stage's name prefix limits them to this stage.",
         )
 
+    # -- secrets ---------------------------------------------------------------------------
+    def _build_jwt_secret(self, config: StageConfig, names: StageNames, data: DataStack) -> None:
+        self.jwt_secret = secretsmanager.Secret(
+            self,
+            "JwtSigningKey",
+            secret_name=names.jwt_secret,
+            description="HS256 key of the API's bearer tokens and of approval links",
+            encryption_key=data.secrets_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+            removal_policy=config.data_removal_policy,
+        )
+        acknowledge(
+            self.jwt_secret,
+            "AwsSolutions-SMG4",
+            "A new signing key invalidates every outstanding approval link (valid for days) and "
+            "every signed-in token at once; the control plane verifies with one key, so the key is "
+            "rotated by hand (put-secret-value) when needed, not on a schedule.",
+        )
+
     # -- Lambdas ---------------------------------------------------------------------------
     def _build_functions(
         self,
@@ -238,6 +301,21 @@ class ControlPlaneStack(Stack):
             ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
             ENV_EXECUTION_ROLE_ARN: runtime.execution_role.role_arn,
         }
+        events_spec = PLATFORM_FUNCTIONS["events"]
+        self.events_function = PlatformFunction(
+            self,
+            "EventsFunction",
+            config=config,
+            function_name=names.events_function,
+            handler=events_spec.handler,
+            description=events_spec.description,
+            code=code,
+            layer=layer,
+            service="events",
+            memory_mb=events_spec.memory_mb,
+            timeout_seconds=events_spec.timeout_seconds,
+            environment=common,
+        )
         schedules_spec = PLATFORM_FUNCTIONS["schedules"]
         self.schedules_function = PlatformFunction(
             self,
@@ -274,7 +352,9 @@ class ControlPlaneStack(Stack):
                 ENV_SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
                 ENV_TRIGGER_ROLE_ARN: self.trigger_role.role_arn,
                 ENV_SCHEDULE_TARGET_ARN: self.schedules_function.function.function_arn,
+                ENV_EVENTS_TARGET_ARN: self.events_function.function.function_arn,
                 ENV_USER_POOL_ID: self.user_pool.user_pool_id,
+                ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn,
             },
         )
         webhook_spec = PLATFORM_FUNCTIONS["webhook"]
@@ -305,11 +385,26 @@ class ControlPlaneStack(Stack):
             service="approvals",
             memory_mb=approvals_spec.memory_mb,
             timeout_seconds=approvals_spec.timeout_seconds,
-            environment=common,
+            environment={**common, ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn},
         )
         self._grant_api(names, data, runtime)
-        self._grant_webhook(names, data, self.webhook_function.role)
-        self._grant_webhook(names, data, self.schedules_function.role)
+        self._grant_trigger(names, data, self.webhook_function.role, webhook=True)
+        self._grant_trigger(names, data, self.schedules_function.role, webhook=True)
+        self._grant_trigger(names, data, self.events_function.role, webhook=False)
+        # The synchronous response mode waits for the run's result (functions/triggers/respond.py).
+        self._grant(
+            self.webhook_function.role,
+            ["states:DescribeExecution"],
+            [names.executions_arn()],
+            _REASONS["executions"],
+        )
+        for index, rules in enumerate(names.event_rules_arns()):
+            self.events_function.function.add_permission(
+                f"InvokedByEventRules{index}",
+                principal=iam.ServicePrincipal("events.amazonaws.com"),
+                source_account=self.account,
+                source_arn=rules.value,
+            )
         self.trigger_role.add_to_policy(
             iam.PolicyStatement(
                 actions=["lambda:InvokeFunction"], resources=[self.schedules_function.function.function_arn]
@@ -328,8 +423,26 @@ class ControlPlaneStack(Stack):
                     raise ValueError(f"{arn.nag} is a wildcard: say why it is needed")
                 acknowledge_wildcard(role, arn, reason)
 
+    def _grant_jwt_secret(self, role: iam.IRole, data: DataStack) -> None:
+        """Read the signing key (its exact ARN), decrypting through Secrets Manager only."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"], resources=[self.jwt_secret.secret_arn]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[data.secrets_key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com"}
+                },
+            )
+        )
+
     def _grant_api(self, names: StageNames, data: DataStack, runtime: WorkflowRuntimeStack) -> None:
         role = self.api_function.role
+        self._grant_jwt_secret(role, data)
         self._grant(
             role,
             [
@@ -393,6 +506,19 @@ class ControlPlaneStack(Stack):
             "states:ValidateStateMachineDefinition has no resource type: it checks a definition before "
             "any state machine exists, so IAM only accepts *.",
         )
+        answer = iam.Policy(
+            self,
+            "AnswerApprovals",
+            statements=[iam.PolicyStatement(actions=list(TASK_TOKEN_ACTIONS), resources=["*"])],
+            roles=[role],
+        )
+        acknowledge(
+            answer,
+            "AwsSolutions-IAM5[Resource::*]",
+            "states:SendTaskSuccess and states:SendTaskFailure act on a task token, not on a named "
+            "resource: AWS requires Resource * for them. The token itself (held only in the tenant's "
+            "approval record) is what limits which run can be resumed.",
+        )
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["iam:PassRole"],
@@ -422,24 +548,18 @@ class ControlPlaneStack(Stack):
             [names.schedules_arn()],
             _REASONS["schedules"],
         )
-        self._grant(
-            role,
-            [
-                "events:PutRule",
-                "events:DeleteRule",
-                "events:DescribeRule",
-                "events:PutTargets",
-                "events:RemoveTargets",
-            ],
-            [names.event_rules_arn()],
-            _REASONS["rules"],
-        )
+        self._grant(role, list(EVENT_RULE_ACTIONS), names.event_rules_arns(), _REASONS["rules"])
 
-    def _grant_webhook(self, names: StageNames, data: DataStack, role: iam.IRole) -> None:
-        """What a trigger needs: read the workflow and flags, record the run, start the execution."""
+    def _grant_trigger(self, names: StageNames, data: DataStack, role: iam.IRole, *, webhook: bool) -> None:
+        """What a trigger needs: read the workflow and flags, take a quota slot, record the run, start it.
+
+        Only the webhook trigger (and the schedule trigger, which shares its module) reads webhook
+        secrets and may start Express workflows synchronously.
+        """
         self._grant(
             role,
-            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            # UpdateItem: the per-minute run quota is a counter (functions/shared/store/control.py).
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             [names.table_arn(), names.table_indexes_arn()],
             _REASONS["indexes"],
         )
@@ -450,6 +570,11 @@ class ControlPlaneStack(Stack):
                 resources=[data.table_key.key_arn],
             )
         )
+        if not webhook:
+            self._grant(
+                role, ["states:StartExecution"], [names.state_machines_arn()], _REASONS["state_machines"]
+            )
+            return
         self._grant(
             role, ["secretsmanager:GetSecretValue"], [names.webhook_secrets_arn()], _REASONS["secrets"]
         )
@@ -471,6 +596,7 @@ class ControlPlaneStack(Stack):
 
     def _grant_approvals(self, names: StageNames, data: DataStack) -> None:
         role = self.approvals_function.role
+        self._grant_jwt_secret(role, data)
         self._grant(
             role,
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
@@ -535,31 +661,25 @@ class ControlPlaneStack(Stack):
             cognito_user_pools=[self.user_pool],
             authorizer_name=f"{config.prefix}-cognito",
         )
-        api_integration = apigw.LambdaIntegration(self.api_function.function)
-        webhook_integration = apigw.LambdaIntegration(self.webhook_function.function)
-        for resource in (self.api.root, self.api.root.add_resource("{proxy+}")):
-            resource.add_method(
+        integrations = {
+            "api": apigw.LambdaIntegration(self.api_function.function),
+            "webhook": apigw.LambdaIntegration(self.webhook_function.function),
+        }
+        for path in AUTHORIZED_ROUTES:
+            _resource(self.api.root, path).add_method(
                 "ANY",
-                api_integration,
+                integrations["api"],
                 authorizer=authorizer,
                 authorization_type=apigw.AuthorizationType.COGNITO,
             )
-        public_methods = [
-            self.api.root.add_resource("hooks")
-            .add_resource("{proxy+}")
-            .add_method("POST", webhook_integration),
-            self.api.root.add_resource("approvals")
-            .add_resource("{proxy+}")
-            .add_method("ANY", api_integration),
-            self.api.root.add_resource("openapi.json").add_method("GET", api_integration),
-        ]
-        for method, (route, authenticated_by) in zip(public_methods, PUBLIC_ROUTES.items(), strict=True):
-            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
-                acknowledge(
-                    method,
-                    rule,
-                    f"/{route} is public by design: {authenticated_by}.",
-                )
+        for path, route in PUBLIC_ROUTES.items():
+            resource = _resource(self.api.root, path)
+            for http_method in route.methods:
+                method = resource.add_method(http_method, integrations[route.target])
+                for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                    acknowledge(
+                        method, rule, f"{http_method} /{path} is public by design: {route.authenticated_by}."
+                    )
         acknowledge(
             self.api,
             "AwsSolutions-APIG2",
@@ -618,6 +738,14 @@ class ControlPlaneStack(Stack):
             web_acl_arn=self.web_acl.attr_arn,
         )
         association.node.add_dependency(self.api.deployment_stage)
+
+
+def _resource(root: apigw.IResource, path: str) -> apigw.Resource | apigw.IResource:
+    """The resource at ``path`` below ``root`` (``a/b/{proxy+}``), created on first use."""
+    resource = root
+    for part in (p for p in path.split("/") if p):
+        resource = resource.get_resource(part) or resource.add_resource(part)
+    return resource
 
 
 def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:

@@ -25,7 +25,35 @@ ACTIONS_WITHOUT_RESOURCE_TYPES = {
     "logs:DeleteResourcePolicy",  # CDK's custom resource that lets EventBridge write a log group
     "cloudfront:CreateInvalidation",  # CDK's BucketDeployment handler
     "cloudfront:GetInvalidation",
+    # Task tokens of .waitForTaskToken integrations are no resource IAM can name (approvals).
+    "states:SendTaskSuccess",
+    "states:SendTaskFailure",
 }
+
+TASK_TOKEN_ACTIONS = {"states:SendTaskSuccess", "states:SendTaskFailure"}
+
+
+def _function_role_statements(template: dict[str, Any], function_name: str) -> list[dict[str, Any]]:
+    (function,) = (
+        r
+        for r in resources_of(template, "AWS::Lambda::Function").values()
+        if r["Properties"].get("FunctionName") == function_name
+    )
+    role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    return role_statements(template, role_id)
+
+
+def _grants(statements: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """action -> rendered resources, over every statement."""
+    granted: dict[str, set[str]] = {}
+    for statement in statements:
+        for action in as_list(statement["Action"]):
+            granted.setdefault(action, set()).update(render(r) for r in as_list(statement["Resource"]))
+    return granted
+
+
+def _arn(service: str, resource: str) -> str:
+    return f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"
 
 
 def _all_statements(assembly: Synth) -> list[tuple[str, str, dict[str, Any]]]:
@@ -141,3 +169,86 @@ def test_platform_functions_never_reach_other_stages(assembly: Synth) -> None:
                 for resource in as_list(statement.get("Resource", [])):
                     rendered = render(resource)
                     assert f"wfaib-{other}-" not in rendered and f"wfaib/{other}/" not in rendered
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_only_the_api_answers_task_tokens_and_only_in_their_own_statement(
+    assembly: Synth, stage: str
+) -> None:
+    template = assembly.template(f"wfaib-{stage}-control-plane")
+    api = _function_role_statements(template, f"wfaib-{stage}-api")
+    answering = [s for s in api if TASK_TOKEN_ACTIONS & set(as_list(s["Action"]))]
+    assert [(set(as_list(s["Action"])), as_list(s["Resource"])) for s in answering] == [
+        (TASK_TOKEN_ACTIONS, ["*"])
+    ]
+    for path in assembly.template_paths:
+        for lid, statement in iam_statements(assembly.template(path.name.removesuffix(".template.json"))):
+            if TASK_TOKEN_ACTIONS & set(as_list(statement["Action"])):
+                assert statement in answering, (path.name, lid)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_api_manages_only_this_stages_event_rules(assembly: Synth, stage: str) -> None:
+    granted = _grants(
+        _function_role_statements(assembly.template(f"wfaib-{stage}-control-plane"), f"wfaib-{stage}-api")
+    )
+    events = {action: resources for action, resources in granted.items() if action.startswith("events:")}
+    rules = {_arn("events", f"rule/wfaib-{stage}-*")}
+    assert events == {
+        "events:PutRule": rules,
+        "events:PutTargets": rules,
+        "events:RemoveTargets": rules,
+        "events:DeleteRule": rules,
+        "events:TagResource": rules,
+    }
+
+
+def test_events_function_reads_the_table_records_the_run_and_starts_this_stages_workflows(
+    assembly: Synth,
+) -> None:
+    granted = _grants(
+        _function_role_statements(assembly.template("wfaib-dev-control-plane"), "wfaib-dev-events")
+    )
+    table = {
+        _arn("dynamodb", "table/wfaib-dev-platform"),
+        _arn("dynamodb", "table/wfaib-dev-platform/index/*"),
+    }
+    idempotency = {_arn("dynamodb", "table/wfaib-dev-idempotency")}
+    assert {a: r for a, r in granted.items() if a.startswith("dynamodb:")} == {
+        "dynamodb:GetItem": table | idempotency,
+        "dynamodb:Query": table,
+        "dynamodb:PutItem": table | idempotency,
+        "dynamodb:UpdateItem": table | idempotency,
+        "dynamodb:DeleteItem": idempotency,
+    }
+    assert granted["states:StartExecution"] == {_arn("states", "stateMachine:wfaib-dev-*")}
+    services = {action.split(":")[0] for action in granted}
+    assert services == {"dynamodb", "kms", "states", "logs", "xray"}
+    assert {a for a in granted if a.startswith("states:")} == {"states:StartExecution"}
+
+
+@pytest.mark.parametrize(
+    ("function", "describes"), [("webhook", True), ("schedules", False), ("events", False)]
+)
+def test_only_the_webhook_waits_on_executions(assembly: Synth, function: str, describes: bool) -> None:
+    granted = _grants(
+        _function_role_statements(assembly.template("wfaib-dev-control-plane"), f"wfaib-dev-{function}")
+    )
+    expected = {_arn("states", "execution:wfaib-dev-*")} if describes else None
+    assert granted.get("states:DescribeExecution") == expected
+    # Every trigger takes a slot of the tenant's run quota, an UpdateItem on the platform table.
+    assert _arn("dynamodb", "table/wfaib-dev-platform") in granted["dynamodb:UpdateItem"]
+
+
+def test_the_signing_key_is_read_only_by_the_api_and_the_approvals_function(assembly: Synth) -> None:
+    template = assembly.template("wfaib-dev-control-plane")
+    (secret_id,) = resources_of(template, "AWS::SecretsManager::Secret")
+    readers = []
+    for function in resources_of(template, "AWS::Lambda::Function").values():
+        name = function["Properties"]["FunctionName"]
+        statements = role_statements(template, function["Properties"]["Role"]["Fn::GetAtt"][0])
+        if any({"Ref": secret_id} in as_list(s["Resource"]) for s in statements):
+            readers.append(name)
+            reading = [s for s in statements if {"Ref": secret_id} in as_list(s["Resource"])]
+            assert [as_list(s["Action"]) for s in reading] == [["secretsmanager:GetSecretValue"]]
+    assert sorted(readers) == ["wfaib-dev-api", "wfaib-dev-approvals"]

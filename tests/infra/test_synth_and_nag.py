@@ -27,6 +27,7 @@ ACKNOWLEDGEABLE_RULES = {
     "AwsSolutions-CFR1",
     "AwsSolutions-CFR2",
     "AwsSolutions-CFR4",  # only without a custom domain
+    "AwsSolutions-SMG4",  # the signing key only: rotating it breaks every outstanding approval link
 }
 
 
@@ -98,3 +99,19 @@ def test_wildcard_resources_are_acknowledged_one_by_one(assembly: Synth) -> None
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:wfaib-dev-*]"
         in rules
     )
+
+
+def test_only_the_signing_key_is_acknowledged_without_rotation(assembly: Synth) -> None:
+    for stage in STAGES:
+        unrotated = [
+            (path.name, lid)
+            for path in assembly.template_paths
+            if path.name.startswith(f"wfaib-{stage}-")
+            for lid, rule_id, _ in _acknowledgments(json.loads(path.read_text()))
+            if rule_id == "AwsSolutions-SMG4"
+        ]
+        template = assembly.template(f"wfaib-{stage}-control-plane")
+        (secret_id,) = (
+            lid for lid, r in template["Resources"].items() if r["Type"] == "AWS::SecretsManager::Secret"
+        )
+        assert unrotated == [(f"wfaib-{stage}-control-plane.template.json", secret_id)]
