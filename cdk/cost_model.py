@@ -43,6 +43,7 @@ class Prices:
     waf_rule_per_month: float = 1.00
     waf_per_request: float = 0.60 / 1_000_000
     kms_key_per_month: float = 1.00
+    secret_per_month: float = 0.40
     alarm_per_month: float = 0.10
     dashboard_per_month: float = 3.00
 
@@ -114,13 +115,14 @@ def cost_per_run(
 
 
 def fixed_monthly_cost(
-    prices: Prices = PRICES, *, alarms: int = 9, kms_keys: int = 3, waf_rules: int = 4
+    prices: Prices = PRICES, *, alarms: int = 9, kms_keys: int = 3, waf_rules: int = 4, secrets: int = 1
 ) -> float:
-    """What a deployed stage costs per month with no runs at all."""
+    """What a deployed stage costs per month with no runs at all (``secrets``: the signing key)."""
     return (
         prices.waf_web_acl_per_month
         + waf_rules * prices.waf_rule_per_month
         + kms_keys * prices.kms_key_per_month
+        + secrets * prices.secret_per_month
         + alarms * prices.alarm_per_month
         + prices.dashboard_per_month
     )

@@ -29,5 +29,5 @@ def test_cost_model_counts_transitions_only_on_standard() -> None:
 
 
 def test_fixed_cost_is_the_sum_of_the_monthly_resources() -> None:
-    assert fixed_monthly_cost(alarms=0, kms_keys=0, waf_rules=0) == pytest.approx(5.00 + 3.00)
-    assert fixed_monthly_cost() == pytest.approx(5.00 + 4 * 1.00 + 3 * 1.00 + 9 * 0.10 + 3.00)
+    assert fixed_monthly_cost(alarms=0, kms_keys=0, waf_rules=0, secrets=0) == pytest.approx(5.00 + 3.00)
+    assert fixed_monthly_cost() == pytest.approx(5.00 + 4 * 1.00 + 3 * 1.00 + 0.40 + 9 * 0.10 + 3.00)
