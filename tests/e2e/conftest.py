@@ -115,8 +115,10 @@ def editor(tmp_path_factory: pytest.TempPathFactory, editor_build: Path) -> Iter
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: Playwright's sync API keeps an event loop running in this
+    thread while it is open, which would break ``asyncio.run`` in later tests of the same worker."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium).")
     with sync_playwright() as playwright:
