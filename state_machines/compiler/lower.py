@@ -26,12 +26,14 @@ from state_machines.compiler.jsonata_build import (
 from state_machines.compiler.target import CompileTarget
 from state_machines.model.expressions import free_variables, iter_templates, split_template
 from state_machines.model.graph import ERROR_BRANCH, EXIT, LOOP_BODY_BRANCH, WorkflowGraph
-from state_machines.model.node_types import LAMBDA_TRANSIENT_ERRORS, NodeKind
+from state_machines.model.node_types import LAMBDA_TRANSIENT_ERRORS, PAUSED_ERROR, NodeKind
 from state_machines.model.workflow import Node, RetryPolicy, Workflow
 
 __all__ = ["LoweredWorkflow", "lower_workflow"]
 
 WORKFLOW_FAILED = "workflow-failed"
+# How long a paused connector (kill switch) is waited for: up to 20 tries, 30 s growing to 10 min.
+PAUSE_POLICY = RetryPolicy(max_attempts=20, interval_seconds=30, backoff_rate=2.0, max_delay_seconds=600)
 WORKFLOW_START = "workflow-start"
 TASK_KINDS = (NodeKind.ACTION, NodeKind.CODE, NodeKind.SERVICE, NodeKind.SUB_WORKFLOW, NodeKind.APPROVAL)
 FOLD_HOSTS = (*TASK_KINDS, NodeKind.DATA, NodeKind.MERGE, NodeKind.WAIT, NodeKind.LOOP, NodeKind.PARALLEL)
@@ -418,9 +420,11 @@ class _Lowering:
                     "idempotency_key": "{% " + block(key, bindings) + " %}",
                     "execution_id": "{% $states.context.Execution.Id %}",
                     "node_id": host,
+                    "workflow_id": self.workflow.id,
                     **self.tenant(),
                 },
             }
+            retry.append(_retry_rule((PAUSED_ERROR,), PAUSE_POLICY))
             retry.append(_retry_rule(self.graph.catalog.retryable_errors, node.retry or RetryPolicy()))
         elif kind is NodeKind.CODE:
             state["Resource"] = "arn:aws:states:::lambda:invoke"

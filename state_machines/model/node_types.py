@@ -31,6 +31,8 @@ DEFAULT_RETRYABLE_ERRORS: tuple[str, ...] = (
     "UpstreamUnavailableError",
     "ConnectorTimeoutError",
 )
+# A kill switch's pause: retried patiently (its own rule, before the node's) until the pause lifts.
+PAUSED_ERROR = "PausedError"
 LAMBDA_TRANSIENT_ERRORS: tuple[str, ...] = (
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",

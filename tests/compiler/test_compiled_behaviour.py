@@ -202,3 +202,22 @@ def test_a_tenant_target_names_the_tenant_to_connectors_and_approvals() -> None:
     payloads = [state["Arguments"]["Payload"] for state in compiled.definition["States"].values()]
     assert {payload["tenant_id"] for payload in payloads} == {"acme"}
     assert "tenant_id" not in compile_workflow(workflow("action-version-2"), CATALOG).asl
+
+
+def test_the_compiler_retries_every_transient_error_the_connector_sdk_raises() -> None:
+    from connectors.sdk.errors import RETRYABLE_ERRORS
+    from state_machines.model.node_types import DEFAULT_RETRYABLE_ERRORS, PAUSED_ERROR
+
+    assert set(RETRYABLE_ERRORS) == {*DEFAULT_RETRYABLE_ERRORS, PAUSED_ERROR}
+
+
+def test_a_paused_connector_is_waited_for_longer_than_a_transient_error() -> None:
+    compiled = compile_workflow(workflow("action-retry-credential"), CATALOG)
+    _lambda_errors, paused, transient = compiled.definition["States"]["create"]["Retry"]
+    assert paused["ErrorEquals"] == ["PausedError"]
+    assert (paused["MaxAttempts"], paused["MaxDelaySeconds"]) == (20, 600)
+    assert transient["MaxAttempts"] == 5  # the node's own policy
+    assert (
+        compiled.definition["States"]["create"]["Arguments"]["Payload"]["workflow_id"]
+        == "action-retry-credential"
+    )
