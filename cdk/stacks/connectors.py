@@ -25,6 +25,7 @@ from cdk.manifest import (
     ENV_CONNECTOR,
     ENV_CREDENTIALS_PREFIX,
     ENV_PAYLOAD_BUCKET,
+    ENV_TABLE,
     PLATFORM_FUNCTIONS,
     ConnectorEntry,
 )
@@ -68,6 +69,7 @@ class ConnectorsStack(Stack):
                     ENV_CONNECTOR: entry.id,
                     ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
                     ENV_PAYLOAD_BUCKET: names.payload_bucket_name(),
+                    ENV_TABLE: names.table,  # kill switches: flags are read before every call
                 },
             )
             self._grant_connector(connector, entry, names, data)
@@ -117,6 +119,10 @@ class ConnectorsStack(Stack):
         )
         role.add_to_policy(
             iam.PolicyStatement(actions=["s3:GetObject", "s3:PutObject"], resources=[payloads.value])
+        )
+        # Kill switches (connectors/sdk/control_flags.py): one BatchGetItem of the flags per cache period.
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["dynamodb:BatchGetItem"], resources=[names.table_arn().value])
         )
         role.add_to_policy(
             iam.PolicyStatement(

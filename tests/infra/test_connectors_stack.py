@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_cdk.assertions import Match
@@ -31,7 +32,11 @@ def test_connector_functions_run_the_sdk_handler_on_arm64_with_the_layer(
                 "Architectures": ["arm64"],
                 "TracingConfig": {"Mode": "Active"},
                 "Layers": [Match.any_value()],
-                "Environment": {"Variables": Match.object_like({"WFAIB_CONNECTOR": connector_id})},
+                "Environment": {
+                    "Variables": Match.object_like(
+                        {"WFAIB_CONNECTOR": connector_id, "WFAIB_TABLE_NAME": "wfaib-dev-platform"}
+                    )
+                },
             },
         )
     template.resource_count_is("AWS::Lambda::LayerVersion", 1)
@@ -94,3 +99,22 @@ def test_lambda_code_asset_holds_only_the_runtime_packages(assembly: Synth) -> N
     asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
     staged = {p.name for p in (assembly.outdir / f"asset.{asset_hash}").iterdir()}
     assert staged == {"state_machines", "connectors", "functions"}
+
+
+def test_connectors_may_only_batch_read_the_platform_table_for_kill_switches(
+    templates: dict[str, Any],
+) -> None:
+    template = templates["wfaib-dev-connectors"]
+    statements = [
+        statement
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(str(action).startswith("dynamodb:") for action in _as_list(statement["Action"]))
+    ]
+    assert statements
+    assert all(_as_list(statement["Action"]) == ["dynamodb:BatchGetItem"] for statement in statements)
+    assert all("platform" in json.dumps(statement["Resource"]) for statement in statements)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
