@@ -6,6 +6,7 @@ AWS) and pass it on; the local platform builds the same model directly.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -77,5 +78,14 @@ class Settings(BaseSettings):
 
 @cache
 def settings_from_env() -> Settings:
-    """``Settings`` from the ``WFAIB_*`` environment variables, parsed on first use (Lambda)."""
+    """``Settings`` from the ``WFAIB_*`` environment variables, parsed on first use (Lambda).
+
+    In AWS the signing key is not in the environment: ``WFAIB_JWT_SECRET_ARN`` names the Secrets
+    Manager secret holding it, read once per cold start (Powertools parameters caches it).
+    """
+    secret_arn = os.environ.get("WFAIB_JWT_SECRET_ARN")
+    if "WFAIB_JWT_SECRET" not in os.environ and secret_arn:
+        from aws_lambda_powertools.utilities.parameters import get_secret
+
+        return Settings(jwt_secret=SecretStr(str(get_secret(secret_arn))))
     return Settings()  # type: ignore[call-arg]  # jwt_secret comes from the environment

@@ -13,9 +13,8 @@ from cdk.stage_names import StageNames
 from tests.infra.assembly import Synth
 from tests.infra.cfn import render, resources_of
 
-# Variables the stack sets that functions.shared.settings.Settings does not read yet: the control
-# plane still takes the signing key's value from WFAIB_JWT_SECRET (see docs/deploy.md).
-AWAITING_CONTROL_PLANE = {ENV_JWT_SECRET_ARN}
+# Variables read outside the Settings model: settings_from_env() fetches the signing key by this ARN.
+READ_BY_SETTINGS_FROM_ENV = {ENV_JWT_SECRET_ARN}
 
 
 def _function(template: dict[str, Any], name: str) -> dict[str, Any]:
@@ -202,7 +201,7 @@ def test_platform_function_environment_names_are_settings_fields(templates: dict
         "WFAIB_STAGE",  # logging context
     }
     unknown = (
-        {v for v in variables if v.startswith("WFAIB_")} - fields - read_elsewhere - AWAITING_CONTROL_PLANE
+        {v for v in variables if v.startswith("WFAIB_")} - fields - read_elsewhere - READ_BY_SETTINGS_FROM_ENV
     )
     assert unknown == set()
 
