@@ -168,6 +168,10 @@ class RunItem(Model):
     started_by = UnicodeAttribute()
     trigger = UnicodeAttribute(default="api")
     rerun_of = UnicodeAttribute(null=True)
+    # Express runs only: Step Functions keeps no description of them, so the result is stored.
+    output = JSONAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    cause = UnicodeAttribute(null=True)
 
 
 class CredentialItem(Model):

@@ -54,13 +54,26 @@ def start_run(
     fixed_name = run_id is not None
     run_id = run_id or new_sortable_id()
     alias_arn = f"{published['state_machine_arn']}:{environment}"
-    try:
-        execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
-    except ClientError as exc:
-        if not fixed_name or exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
-            raise
-        # An earlier attempt of this very start got as far as Step Functions: it is the run.
-        execution_arn = stepfunctions.execution_arn(str(published["state_machine_arn"]), run_id)
+    finished: dict[str, Any] = {}
+    if published.get("execution_type") == "EXPRESS":
+        # Nothing can describe an Express execution afterwards: run it to the end and keep the result.
+        result = stepfunctions.start_sync_execution(settings, alias_arn, run_id, input_document)
+        execution_arn = str(result["executionArn"])
+        finished = {
+            "status": str(result["status"]),
+            "stopped_at": result.get("stopDate"),
+            "output": stepfunctions.decode_json(result.get("output")),
+            "error": result.get("error"),
+            "cause": result.get("cause"),
+        }
+    else:
+        try:
+            execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
+        except ClientError as exc:
+            if not fixed_name or exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+                raise
+            # An earlier attempt of this very start got as far as Step Functions: it is the run.
+            execution_arn = stepfunctions.execution_arn(str(published["state_machine_arn"]), run_id)
     run = RunRecord(
         id=run_id,
         workflow_id=workflow_id,
@@ -73,7 +86,7 @@ def start_run(
         started_by=started_by,
         trigger=trigger,
         rerun_of=rerun_of,
-    )
+    ).model_copy(update=finished)
     store.put_run(tenant_id, run)
     action = "run.rerun" if rerun_of else "run.start"
     store.write_audit(

@@ -28,6 +28,7 @@ __all__ = [
     "send_task_failure",
     "send_task_success",
     "start_execution",
+    "start_sync_execution",
     "state_machine_arn",
     "stop_execution",
 ]
@@ -138,6 +139,16 @@ def start_execution(settings: Settings, alias_arn: str, name: str, input_documen
         stateMachineArn=alias_arn, name=name, input=json.dumps(input_document)
     )
     return str(started["executionArn"])
+
+
+def start_sync_execution(
+    settings: Settings, alias_arn: str, name: str, input_document: Any
+) -> dict[str, Any]:
+    """Run an Express workflow to the end (Express executions cannot be described later)."""
+    result: dict[str, Any] = client(settings).start_sync_execution(
+        stateMachineArn=alias_arn, name=name, input=json.dumps(input_document)
+    )
+    return result
 
 
 def execution_arn(machine_arn: str, name: str) -> str:

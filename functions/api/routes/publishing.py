@@ -241,6 +241,7 @@ def _point(
         state_machine_arn=machine_arn,
         state_machine_version_arn=version_arn,
         state_nodes=state_nodes,
+        execution_type=str((document.get("settings") or {}).get("execution_type", "STANDARD")),
     )
     store.write_audit(
         tenant_id,

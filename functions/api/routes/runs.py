@@ -48,6 +48,8 @@ def _run_body(run: RunRecord) -> dict[str, Any]:
 
 def _refreshed(tenant_id: str, run: RunRecord) -> tuple[RunRecord, dict[str, Any]]:
     """The run with the status Step Functions reports now (stored when it changed), and the description."""
+    if run.express:  # finished when it was recorded; Step Functions describes no Express execution
+        return run, {"output": run.output, "error": run.error, "cause": run.cause}
     try:
         described = stepfunctions.describe_execution(current_settings(), run.execution_arn)
     except ClientError as exc:
@@ -118,7 +120,8 @@ def get_run(run_id: RunId) -> dict[str, Any]:
     identity = caller("run:read")
     settings = current_settings()
     run, described = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
-    history = stepfunctions.execution_history(settings, run.execution_arn)
+    # Express executions keep no history in Step Functions (in AWS their steps go to CloudWatch Logs).
+    history = [] if run.express else stepfunctions.execution_history(settings, run.execution_arn)
     steps = build_timeline(history, _state_nodes(identity.tenant_id, run))
     return {
         **_run_body(run),

@@ -32,6 +32,14 @@ class RunRecord(Record):
     started_by: str
     trigger: str = "api"
     rerun_of: str | None = None
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+
+    @property
+    def express(self) -> bool:
+        """Express executions cannot be described or their history read; their result is stored."""
+        return ":express:" in self.execution_arn
 
     @property
     def finished(self) -> bool:
@@ -52,6 +60,9 @@ def _run_record(item: RunItem) -> RunRecord:
         started_by=item.started_by,
         trigger=item.trigger,
         rerun_of=item.rerun_of,
+        output=item.output,
+        error=item.error,
+        cause=item.cause,
     )
 
 
@@ -73,6 +84,9 @@ def put_run(tenant_id: str, run: RunRecord) -> None:
         started_by=run.started_by,
         trigger=run.trigger,
         rerun_of=run.rerun_of,
+        output=run.output,
+        error=run.error,
+        cause=run.cause,
     )
     with wrapped(f"save run {run.id}"):
         item.save()

@@ -275,6 +275,7 @@ def record_publish(
     state_machine_arn: str,
     state_machine_version_arn: str,
     state_nodes: dict[str, list[str]],
+    execution_type: str = "STANDARD",
 ) -> WorkflowRecord:
     """Remember which state machine version a workflow version became and where its alias points."""
     with wrapped(f"record the publication of {workflow_id}"):
@@ -291,6 +292,7 @@ def record_publish(
             "version": version,
             "state_machine_arn": state_machine_arn,
             "state_machine_version_arn": state_machine_version_arn,
+            "execution_type": execution_type,
             "published_at": utc_now().isoformat(),
         }
         head.update(actions=[WorkflowItem.environments.set(environments)])
