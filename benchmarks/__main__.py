@@ -7,13 +7,14 @@ import platform
 import sys
 import time
 
-from benchmarks import bench_connectors, bench_core, bench_editor, bench_sandbox
+from benchmarks import bench_connectors, bench_core, bench_editor, bench_platform, bench_sandbox
 
 SUITES = {
     "core": bench_core.run,
     "connectors": bench_connectors.run,
     "sandbox": bench_sandbox.run,
     "editor": bench_editor.run,
+    "platform": bench_platform.run,
 }
 
 
