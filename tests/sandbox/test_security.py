@@ -464,7 +464,7 @@ def test_aws_credentials_in_the_parent_are_invisible(
     monkeypatch: pytest.MonkeyPatch, quick: SandboxLimits
 ) -> None:
     secrets = {
-        "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKE1234",
+        "AWS_ACCESS_KEY_ID": "fake-access-key-id-1234",
         "AWS_SECRET_ACCESS_KEY": "fake/secret/key/that/must/not/leak",
         "AWS_SESSION_TOKEN": "fake-session-token",
         "WFAIB_DB_PASSWORD": "hunter2",
