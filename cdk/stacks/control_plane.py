@@ -290,6 +290,25 @@ class ControlPlaneStack(Stack):
         layer: lambda_.ILayerVersion,
     ) -> None:
         code = lambda_code()
+
+        def function(key: str, construct_id: str, name: str, environment: dict[str, str]) -> PlatformFunction:
+            """A platform Lambda as ``cdk/manifest.py`` describes it (handler, size, timeout)."""
+            spec = PLATFORM_FUNCTIONS[key]
+            return PlatformFunction(
+                self,
+                construct_id,
+                config=config,
+                function_name=name,
+                handler=spec.handler,
+                description=spec.description,
+                code=code,
+                layer=layer,
+                service=key,
+                memory_mb=spec.memory_mb,
+                timeout_seconds=spec.timeout_seconds,
+                environment=environment,
+            )
+
         common = {
             ENV_TABLE: names.table,
             ENV_IDEMPOTENCY_TABLE: names.idempotency_table,
@@ -301,50 +320,13 @@ class ControlPlaneStack(Stack):
             ENV_CREDENTIALS_PREFIX: names.credentials_prefix,
             ENV_EXECUTION_ROLE_ARN: runtime.execution_role.role_arn,
         }
-        events_spec = PLATFORM_FUNCTIONS["events"]
-        self.events_function = PlatformFunction(
-            self,
-            "EventsFunction",
-            config=config,
-            function_name=names.events_function,
-            handler=events_spec.handler,
-            description=events_spec.description,
-            code=code,
-            layer=layer,
-            service="events",
-            memory_mb=events_spec.memory_mb,
-            timeout_seconds=events_spec.timeout_seconds,
-            environment=common,
-        )
-        schedules_spec = PLATFORM_FUNCTIONS["schedules"]
-        self.schedules_function = PlatformFunction(
-            self,
-            "SchedulesFunction",
-            config=config,
-            function_name=names.schedules_function,
-            handler=schedules_spec.handler,
-            description=schedules_spec.description,
-            code=code,
-            layer=layer,
-            service="schedules",
-            memory_mb=schedules_spec.memory_mb,
-            timeout_seconds=schedules_spec.timeout_seconds,
-            environment=common,
-        )
-        api_spec = PLATFORM_FUNCTIONS["api"]
-        self.api_function = PlatformFunction(
-            self,
+        self.events_function = function("events", "EventsFunction", names.events_function, common)
+        self.schedules_function = function("schedules", "SchedulesFunction", names.schedules_function, common)
+        self.api_function = function(
+            "api",
             "ApiFunction",
-            config=config,
-            function_name=names.api_function,
-            handler=api_spec.handler,
-            description=api_spec.description,
-            code=code,
-            layer=layer,
-            service="api",
-            memory_mb=api_spec.memory_mb,
-            timeout_seconds=api_spec.timeout_seconds,
-            environment={
+            names.api_function,
+            {
                 **common,
                 ENV_CREDENTIALS_KEY_ARN: data.secrets_key.key_arn,
                 ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix,
@@ -357,35 +339,17 @@ class ControlPlaneStack(Stack):
                 ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn,
             },
         )
-        webhook_spec = PLATFORM_FUNCTIONS["webhook"]
-        self.webhook_function = PlatformFunction(
-            self,
+        self.webhook_function = function(
+            "webhook",
             "WebhookFunction",
-            config=config,
-            function_name=names.webhook_function,
-            handler=webhook_spec.handler,
-            description=webhook_spec.description,
-            code=code,
-            layer=layer,
-            service="webhook",
-            memory_mb=webhook_spec.memory_mb,
-            timeout_seconds=webhook_spec.timeout_seconds,
-            environment={**common, ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix},
+            names.webhook_function,
+            {**common, ENV_WEBHOOK_SECRET_PREFIX: names.webhook_secrets_prefix},
         )
-        approvals_spec = PLATFORM_FUNCTIONS["approvals"]
-        self.approvals_function = PlatformFunction(
-            self,
+        self.approvals_function = function(
+            "approvals",
             "ApprovalsFunction",
-            config=config,
-            function_name=names.approvals_function,
-            handler=approvals_spec.handler,
-            description=approvals_spec.description,
-            code=code,
-            layer=layer,
-            service="approvals",
-            memory_mb=approvals_spec.memory_mb,
-            timeout_seconds=approvals_spec.timeout_seconds,
-            environment={**common, ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn},
+            names.approvals_function,
+            {**common, ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn},
         )
         self._grant_api(names, data, runtime)
         self._grant_trigger(names, data, self.webhook_function.role, webhook=True)
