@@ -59,6 +59,12 @@ __all__ = ["validate_asl"]
 MAX_STATE_NAME_LENGTH = 80
 MAX_LABEL_LENGTH = 40
 MAX_SECONDS = 99_999_999
+# Integer fields of a retrier: (name, minimum, maximum).
+_RETRIER_INTEGERS: tuple[tuple[str, int, int], ...] = (
+    ("IntervalSeconds", 1, MAX_SECONDS),
+    ("MaxAttempts", 0, MAX_SECONDS),
+    ("MaxDelaySeconds", 1, 31_622_400),
+)
 # A guard against runaway recursion on hostile input; AWS documents no exact depth.
 MAX_NESTING = 30
 QUERY_LANGUAGES = ("JSONPath", "JSONata")
@@ -425,33 +431,9 @@ class _Walker:
                 self.error_equals(
                     who, retrier["ErrorEquals"], (*here, "ErrorEquals"), index == len(value) - 1
                 )
-            if "IntervalSeconds" in retrier:
-                report.integer(
-                    (*here, "IntervalSeconds"),
-                    who,
-                    "IntervalSeconds",
-                    retrier["IntervalSeconds"],
-                    minimum=1,
-                    maximum=MAX_SECONDS,
-                )
-            if "MaxAttempts" in retrier:
-                report.integer(
-                    (*here, "MaxAttempts"),
-                    who,
-                    "MaxAttempts",
-                    retrier["MaxAttempts"],
-                    minimum=0,
-                    maximum=MAX_SECONDS,
-                )
-            if "MaxDelaySeconds" in retrier:
-                report.integer(
-                    (*here, "MaxDelaySeconds"),
-                    who,
-                    "MaxDelaySeconds",
-                    retrier["MaxDelaySeconds"],
-                    minimum=1,
-                    maximum=31_622_400,
-                )
+            for name, minimum, maximum in _RETRIER_INTEGERS:
+                if name in retrier:
+                    report.integer((*here, name), who, name, retrier[name], minimum=minimum, maximum=maximum)
             if "BackoffRate" in retrier:
                 rate = retrier["BackoffRate"]
                 if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 1:
