@@ -17,7 +17,14 @@ from functions.shared.stepfunctions import state_machine_name
 from state_machines.compiler import CompiledWorkflow, CompileError, CompileTarget, compile_workflow
 from state_machines.model import NodeCatalog, Workflow, parse_workflow, validate_workflow
 
-__all__ = ["TenantTarget", "compile_document", "compile_target", "parsed", "problems_of"]
+__all__ = [
+    "TenantTarget",
+    "builtin_node_types_json",
+    "compile_document",
+    "compile_target",
+    "parsed",
+    "problems_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,37 @@ def node_catalog() -> NodeCatalog:
     if CATALOG_PATH.exists():
         return NodeCatalog.with_connectors(json.loads(CATALOG_PATH.read_text()))
     return NodeCatalog.builtin()
+
+
+def builtin_node_types_json() -> dict[str, Any]:
+    """Every built-in node type at its latest version, as the validator knows it, for the editor's palette.
+
+    Read from the same catalog ``problems_of`` validates with, so a node type added to the model
+    reaches the editor without a copy to keep in step. ``reserved_ids`` are the names a node id may
+    not take (they already mean something in expressions).
+    """
+    from state_machines.model import NodeKind
+    from state_machines.model.validate import JSONATA_FUNCTIONS, RESERVED_VARIABLES, STEP_FUNCTIONS_ONLY
+
+    catalog = node_catalog()
+    node_types = [
+        {
+            "type": node_type.type,
+            "version": node_type.version,
+            "kind": str(node_type.kind),
+            "title": node_type.title,
+            "description": node_type.description,
+            "outputs": list(node_type.outputs),
+            "input_schema": node_type.input_schema,
+            "side_effect": node_type.side_effect,
+        }
+        for (type_, version), node_type in sorted(catalog.types.items())
+        if node_type.connector is None
+        and node_type.kind is not NodeKind.ACTION
+        and version == catalog.latest_version(type_)
+    ]
+    reserved = JSONATA_FUNCTIONS | RESERVED_VARIABLES | STEP_FUNCTIONS_ONLY
+    return {"node_types": node_types, "reserved_ids": sorted(reserved)}
 
 
 def parsed(document: dict[str, Any]) -> Workflow:

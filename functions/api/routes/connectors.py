@@ -1,4 +1,5 @@
-"""The connector catalog: every connector with its actions and their JSON Schemas."""
+"""The node types to build workflows from: the connector catalog (every connector with its actions
+and their JSON Schemas) and the built-in node types."""
 
 from __future__ import annotations
 
@@ -38,3 +39,15 @@ def get_connector(connector_id: Annotated[str, Path(max_length=64)]) -> dict[str
         if connector["id"] == connector_id:
             return connector
     raise NotFoundError("not_found", f"Connector '{connector_id}' was not found.")
+
+
+@router.get(
+    "/node-types",
+    summary="The built-in node types: params JSON Schema, output handles, description; and reserved node ids",
+    tags=["connectors"],
+)
+def list_node_types() -> dict[str, Any]:
+    caller("connector:read")
+    from functions.api.compiling import builtin_node_types_json
+
+    return builtin_node_types_json()

@@ -1,4 +1,5 @@
-"""Workflows: create, list, get, save (with ETags), delete; versions and the diff between them."""
+"""Workflows: create, list, get, save (with ETags), delete; versions and the diff between them; and
+validating a document that is not saved yet (the editor checks the canvas as it is edited)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from functions.api.context import caller, header, json_response
 from functions.api.errors import BadRequestError, UnprocessableError
 from functions.api.event_triggers import published_event_buses, remove_event_rules
 from functions.api.routes.params import WorkflowId, version_or_latest
+from functions.api.routes.publishing import ProblemOut, ValidationResult
 from functions.shared import store
 from functions.shared.store import VersionRecord, WorkflowRecord
 
@@ -119,6 +121,20 @@ def create_workflow(document: WorkflowDocument) -> Response[str]:
         details={"version": record.version},
     )
     return _with_etag(201, record, {"Location": f"/workflows/{record.id}"})
+
+
+@router.post(
+    "/workflows/validate",
+    summary="Validate a workflow document without saving it; the same problems as validating a saved one",
+    tags=["workflows"],
+)
+def validate_document(document: WorkflowDocument) -> ValidationResult:
+    # Reading is enough: nothing is stored, and a viewer may check a document before asking for it.
+    caller("workflow:read")
+    from functions.api.compiling import problems_of
+
+    problems = [ProblemOut(**problem) for problem in problems_of(document)]
+    return ValidationResult(valid=not problems, problems=problems)
 
 
 @router.get("/workflows", summary="List workflows", tags=["workflows"])
