@@ -30,6 +30,7 @@ from functions.api.routes import (
     runs,
     schemas,
     templates,
+    usage,
     webhooks,
     workflows,
 )
@@ -75,6 +76,7 @@ app.include_router(schemas.router)
 app.include_router(control.router)
 app.include_router(templates.router)
 app.include_router(approvals.router)
+app.include_router(usage.router)
 
 
 def error_response(

@@ -236,7 +236,9 @@ class ControlItem(Model):
 
 
 class UsageItem(Model):
-    """A fixed-window counter (runs started in one minute); expires with the table's TTL."""
+    """A counter: a fixed window (runs started in one minute; expires with the table's TTL), or a
+    tenant's tokens on one day with one model (``USAGE#tokens#...``, written by connector
+    functions with ``ADD``: see ``connectors/sdk/usage.py``)."""
 
     class Meta(TableMeta):
         pass
@@ -245,6 +247,12 @@ class UsageItem(Model):
     sk = UnicodeAttribute(range_key=True)
     used = NumberAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    tokens_in = NumberAttribute(null=True)
+    tokens_out = NumberAttribute(null=True)
+    calls = NumberAttribute(null=True)
+    provider = UnicodeAttribute(null=True)
+    model = UnicodeAttribute(null=True)
+    day = UnicodeAttribute(null=True)
 
 
 class TemplateItem(Model):
