@@ -74,6 +74,26 @@ class Settings(BaseSettings):
     runs_per_minute: int = Field(default=600, ge=1, description="Default per-tenant quota of run starts.")
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
     jwt_issuer: str = "wfaib"
+    local_tokens: bool = Field(
+        default=True,
+        description="Accept the HS256 tokens `wfaib token` mints (the local platform); AWS turns it off.",
+    )
+    user_pool_id: str = Field(default="", description="Cognito user pool whose tokens the API accepts.")
+    cognito_issuer: str = Field(
+        default="",
+        description="Issuer of Cognito tokens; derived from user_pool_id when empty (tests point it at loopback).",
+    )
+    cognito_client_ids: tuple[str, ...] = Field(
+        default=(),
+        description="App clients whose tokens the API accepts (ID token aud, access token client_id).",
+    )
+    cognito_client_id_parameter: str = Field(
+        default="",
+        description="SSM parameter listing more app client ids (the editor's client is made after the API).",
+    )
+    cognito_tenant_claim: str = Field(
+        default="custom:tenant", description="The claim naming the user's tenant."
+    )
 
 
 @cache
