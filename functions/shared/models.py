@@ -26,6 +26,7 @@ __all__ = [
     "ControlItem",
     "CredentialItem",
     "IdempotencyItem",
+    "RoleItem",
     "RunItem",
     "TemplateItem",
     "TenantItem",
@@ -91,6 +92,23 @@ class UserItem(Model):
     email = UnicodeAttribute()
     role = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class RoleItem(Model):
+    """A tenant's custom role: a name for a set of permissions (``ROLE#<name>``)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    description = UnicodeAttribute(default="")
+    permissions = JSONAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 class ApiKeyItem(Model):
@@ -104,6 +122,8 @@ class ApiKeyItem(Model):
     secret_sha256 = UnicodeAttribute()
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    # A scoped key: only these permissions of its role (None: all of them).
+    permissions = JSONAttribute(null=True)
 
 
 class WorkflowItem(Model):
@@ -311,6 +331,7 @@ class ApprovalItem(Model):
 _MODELS: tuple[type[Model], ...] = (
     TenantItem,
     UserItem,
+    RoleItem,
     ApiKeyItem,
     WorkflowItem,
     WorkflowVersionItem,
