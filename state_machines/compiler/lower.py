@@ -390,6 +390,17 @@ class _Lowering:
     def tenant(self) -> dict[str, str]:
         return {"tenant_id": self.target.tenant_id} if self.target.tenant_id else {}
 
+    def approval_notify(self, notify: Any) -> dict[str, Any]:
+        """The approval's ``notify`` param with each credential id as its secret id (a reference, never a value)."""
+        if not notify:
+            return {}
+        channels = {
+            channel: {**config, "credential": self.target.credential_secret_id(config["credential"])}
+            for channel, config in sorted(notify.items())
+            if config
+        }
+        return {"notify": channels}
+
     def task_state(self, host: str, scope: _Scope, bindings: list[Binding]) -> dict[str, Any]:
         node = self.node(host)
         kind = self.kind(host)
@@ -457,6 +468,7 @@ class _Lowering:
                     "node_id": host,
                     "message": template_value(node.params["message"], bindings),
                     "approvers": node.params.get("approvers", []),
+                    **self.approval_notify(node.params.get("notify")),
                     **self.tenant(),
                 },
             }

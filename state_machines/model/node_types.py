@@ -128,10 +128,49 @@ class SubWorkflowParams(_Params):
     input: Any = "{{ $input }}"
 
 
+ApproverRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=320,
+        pattern=r"^(role:(member|admin|owner)|slack:[A-Za-z0-9_.#-]+|[^\s:]+)$",
+        description="Who may decide: a user (their sign-in, usually an email address), "
+        "`role:member|admin|owner` (signed-in users with at least that role), or `slack:<channel id>` "
+        "(anyone who follows the links posted to that channel).",
+    ),
+]
+
+
+class ApprovalEmailNotify(_Params):
+    credential: Annotated[str, Field(min_length=1, description="Id of an SMTP credential (smtp connector).")]
+    to: Annotated[
+        list[Annotated[str, Field(min_length=3, max_length=320)]],
+        Field(description="Recipients; by default the approvers that are email addresses."),
+    ] = []
+    from_email: Annotated[str | None, Field(description="Defaults to the credential's default_from.")] = None
+    subject: Annotated[str | None, Field(max_length=200)] = None
+
+
+class ApprovalSlackNotify(_Params):
+    credential: Annotated[str, Field(min_length=1, description="Id of a Slack credential (slack connector).")]
+    channel: Annotated[str, Field(min_length=1, description="Channel ID, e.g. C01234567.")]
+
+
+class ApprovalNotify(_Params):
+    email: ApprovalEmailNotify | None = None
+    slack: ApprovalSlackNotify | None = None
+
+
 class ApprovalParams(_Params):
     message: str
-    approvers: list[str] = Field(default_factory=list)
+    approvers: Annotated[
+        list[ApproverRef], Field(description="Only these may decide; empty: any member of the tenant.")
+    ] = []
     timeout_seconds: Annotated[int, Field(ge=60, le=31_536_000)] = 604_800
+    notify: Annotated[
+        ApprovalNotify | None,
+        Field(description="Send the approvers their approve/reject links by email and/or Slack."),
+    ] = None
 
 
 class StopParams(_Params):
