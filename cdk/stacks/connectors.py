@@ -3,7 +3,8 @@
 The loop reads ``connectors/catalog.json`` (see ``cdk.manifest``), so a new connector needs no
 infrastructure change. Each connector function has its own role: its log group, X-Ray, its own
 credentials (secrets under ``wfaib/<stage>/credentials/`` tagged ``wfaib:connector=<id>``: read,
-and write back a refreshed OAuth2 token) and the claim-check prefix of the payload bucket. The code sandbox has a role without any
+and write back a refreshed OAuth2 token) and the claim-check prefix of the payload bucket; on the platform table, a batch read of the kill switches
+and atomic counter updates (token usage, rate limits). The code sandbox has a role without any
 policy and no environment beyond its stage name.
 """
 
@@ -32,7 +33,22 @@ from cdk.manifest import (
 from cdk.stacks.data import DataStack
 from cdk.stage_names import StageNames
 
-__all__ = ["ConnectorsStack"]
+__all__ = ["COUNTER_ATTRIBUTES", "ConnectorsStack"]
+
+# The attributes a connector function may write: its counters' keys and values (token usage per
+# tenant and day, rate-limit windows). Nothing else of the platform table is writable from here.
+COUNTER_ATTRIBUTES = (
+    "pk",
+    "sk",
+    "tokens_in",
+    "tokens_out",
+    "calls",
+    "provider",
+    "model",
+    "day",
+    "used",
+    "expires_at",
+)
 
 
 class ConnectorsStack(Stack):
@@ -123,6 +139,19 @@ class ConnectorsStack(Stack):
         # Kill switches (connectors/sdk/control_flags.py): one BatchGetItem of the flags per cache period.
         role.add_to_policy(
             iam.PolicyStatement(actions=["dynamodb:BatchGetItem"], resources=[names.table_arn().value])
+        )
+        # Counters (connectors/sdk/usage.py, rate_limit.py): one UpdateItem ADD per call, on items
+        # of a tenant's partition, touching only the counters' own attributes.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:UpdateItem"],
+                resources=[names.table_arn().value],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TENANT#*"]},
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": list(COUNTER_ATTRIBUTES)},
+                    "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},
+                },
+            )
         )
         role.add_to_policy(
             iam.PolicyStatement(

@@ -1,4 +1,6 @@
-"""Token usage: every action returns ``usage`` and records it as a log line and CloudWatch metrics.
+"""Token usage: every action returns ``usage``, adds it to the tenant's usage in the platform table
+(``ctx.record_usage``: ``GET /usage`` sums it per month, provider and model) and records it as a
+log line and CloudWatch metrics.
 
 The SDK's ``ctx`` has a logger but no metrics object (the runtime emits only its own action
 metrics), so this module writes one Embedded Metric Format line with Powertools'
@@ -20,7 +22,7 @@ __all__ = ["record_usage"]
 
 
 def record_usage(ctx: ActionContext, model: str, usage: Usage) -> None:
-    """Log ``usage`` and emit it as EMF metrics.
+    """Add ``usage`` to the tenant's usage, log it and emit it as EMF metrics.
 
     Example:
         >>> record_usage(ctx, "gpt-4o-mini", Usage(prompt_tokens=12, completion_tokens=3, total_tokens=15))  # doctest: +SKIP
@@ -34,6 +36,7 @@ def record_usage(ctx: ActionContext, model: str, usage: Usage) -> None:
         "total": usage.total_tokens,
     }
     ctx.logger.info("llm usage", extra={"model": model, "usage": counts})
+    ctx.record_usage(model, tokens_in=usage.prompt_tokens, tokens_out=usage.completion_tokens)
     metrics = EphemeralMetrics(namespace="WFAIB", service="connector-llm")
     metrics.add_dimension(name="action", value=ctx.action_id)
     metrics.add_dimension(name="model", value=model)

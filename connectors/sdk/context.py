@@ -13,6 +13,7 @@ from connectors.sdk.control_flags import ControlFlags
 from connectors.sdk.credentials import CredentialSource, InMemoryCredentials, parse_credential
 from connectors.sdk.errors import AuthError
 from connectors.sdk.redaction import Redactor
+from connectors.sdk.usage import UsageMeter, provider_of
 
 if TYPE_CHECKING:
     import logging
@@ -41,6 +42,8 @@ class Services:
     claim_check: ClaimCheckStore = field(default_factory=lambda: ClaimCheckStore(None))
     control_flags: ControlFlags = field(default_factory=lambda: ControlFlags(None))
     """The kill switches checked before every call (none configured by default: unit tests)."""
+    usage: UsageMeter = field(default_factory=lambda: UsageMeter(None))
+    """Where token usage per tenant is added up (none configured by default: unit tests)."""
     redactor: Redactor = field(default_factory=Redactor)
     transport: Any = None
     """An ``httpx.BaseTransport`` to send through (``httpx.MockTransport`` in unit tests)."""
@@ -169,6 +172,27 @@ class ActionContext:
 
             self._http = build_client(self)
         return self._http
+
+    def record_usage(
+        self, model: str, *, tokens_in: int, tokens_out: int, provider: str | None = None
+    ) -> bool:
+        """Add one call's tokens to the tenant's usage (``GET /usage``); whether it was stored.
+
+        The provider defaults to the one the base URL names (:func:`connectors.sdk.usage.provider_of`).
+        Never raises: the provider's answer is already paid for.
+
+        Example:
+            >>> ctx.record_usage("gpt-4o-mini", tokens_in=12, tokens_out=3)  # doctest: +SKIP
+            True
+        """
+        return self.services.usage.add(
+            self.tenant_id,
+            provider=provider or provider_of(self.base_url),
+            model=model,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+            logger=self.logger,
+        )
 
     def close(self) -> None:
         """Release the HTTP client."""

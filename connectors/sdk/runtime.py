@@ -46,6 +46,7 @@ from connectors.sdk.errors import (
     UpstreamUnavailableError,
 )
 from connectors.sdk.redaction import RedactingFilter, Redactor
+from connectors.sdk.usage import UsageMeter
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
@@ -117,7 +118,7 @@ class RuntimeSettings(BaseModel):
     claim_check_threshold: int = Field(DEFAULT_THRESHOLD, gt=0)
     credential_max_age: int = Field(300, ge=0)
     table_name: str | None = None
-    """The platform table holding the control flags; unset: kill switches are not checked."""
+    """The platform table holding the control flags and token usage; unset: neither is used."""
     control_flags_max_age: float = Field(DEFAULT_MAX_AGE, ge=0)
     tracing: bool = False
 
@@ -232,6 +233,7 @@ class ConnectorRuntime:
                 max_age=settings.control_flags_max_age,
                 client_factory=factory("dynamodb"),
             ),
+            usage=UsageMeter(settings.table_name, client_factory=factory("dynamodb")),
             tracing=settings.tracing,
         )
         return cls(connector, services=services, logger=logger, metrics_stream=metrics_stream)

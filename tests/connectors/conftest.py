@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from fakes.dynamo import PlatformTable, moto_platform_table
 
 
 @pytest.fixture
@@ -13,3 +16,10 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def platform_table(aws_env: None) -> Iterator[PlatformTable]:
+    """The platform table in a moto server of the test's own."""
+    with moto_platform_table() as table:
+        yield table

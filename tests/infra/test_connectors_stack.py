@@ -101,7 +101,7 @@ def test_lambda_code_asset_holds_only_the_runtime_packages(assembly: Synth) -> N
     assert staged == {"state_machines", "connectors", "functions"}
 
 
-def test_connectors_may_only_batch_read_the_platform_table_for_kill_switches(
+def test_connectors_may_only_batch_read_flags_and_update_counters_in_the_platform_table(
     templates: dict[str, Any],
 ) -> None:
     template = templates["wfaib-dev-connectors"]
@@ -112,8 +112,18 @@ def test_connectors_may_only_batch_read_the_platform_table_for_kill_switches(
         if any(str(action).startswith("dynamodb:") for action in _as_list(statement["Action"]))
     ]
     assert statements
-    assert all(_as_list(statement["Action"]) == ["dynamodb:BatchGetItem"] for statement in statements)
+    actions = {tuple(_as_list(statement["Action"])) for statement in statements}
+    assert actions == {("dynamodb:BatchGetItem",), ("dynamodb:UpdateItem",)}
     assert all("platform" in json.dumps(statement["Resource"]) for statement in statements)
+    updates = [s for s in statements if _as_list(s["Action"]) == ["dynamodb:UpdateItem"]]
+    for statement in updates:
+        condition = statement["Condition"]
+        assert condition["ForAllValues:StringLike"] == {"dynamodb:LeadingKeys": ["TENANT#*"]}
+        allowed = set(condition["ForAllValues:StringEquals"]["dynamodb:Attributes"])
+        assert allowed == {"pk", "sk", "tokens_in", "tokens_out", "calls", "provider", "model", "day"} | {
+            "used",
+            "expires_at",
+        }
 
 
 def _as_list(value: Any) -> list[Any]:
