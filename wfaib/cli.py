@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl", "dev", "deploy")
+COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl", "dev", "deploy", "runs")
 
 app = typer.Typer(
     name="wfaib",

@@ -13,6 +13,7 @@ from rich.table import Table
 from state_machines.compiler import CompileError, compile_workflow
 from state_machines.model import Problem, Workflow, validate_workflow
 from wfaib.local_run import ApprovalAnswer, load_workflow_file, node_catalog, run_workflow
+from wfaib.steps_table import steps_table
 
 __all__ = ["register"]
 
@@ -129,19 +130,7 @@ def run(
             )
         )
     else:
-        table = Table("step", "nodes", "status", "attempts", "duration", "output", title=workflow.name)
-        for step in result.steps:
-            colour = {"succeeded": "green", "failed": "red", "caught": "yellow"}.get(step.status, "blue")
-            preview = json.dumps(step.output if step.error is None else {"error": step.error})
-            duration = f"{step.duration_ms:.0f} ms" if step.duration_ms is not None else ""
-            table.add_row(
-                step.state,
-                ", ".join(step.nodes),
-                f"[{colour}]{step.status}[/]",
-                str(step.attempts or ""),
-                duration,
-                preview[:80] + ("…" if len(preview) > 80 else ""),
-            )
+        table = steps_table((step.to_dict() for step in result.steps), title=workflow.name)
         _out.print(table)
         if info.status == "SUCCEEDED":
             _out.print(f"[green]SUCCEEDED[/] output: {info.output}")
