@@ -238,8 +238,8 @@ class IdempotencyItem(Model):
 
 
 class ControlItem(Model):
-    """A control item: a flag (``CTRL#FLAG#<scope>#<target>``: pause or block new runs of a tenant,
-    a workflow or a connector) or the tenant's quotas (``CTRL#QUOTA``). One query reads them all
+    """A control item: a flag (``CTRL#FLAG#<scope>#<target>``: pause, block or rate-limit new runs
+    of a tenant, a workflow or a connector) or the tenant's quotas (``CTRL#QUOTA``). One query reads them all
     before a start, hence one model with the fields of both."""
 
     class Meta(TableMeta):
@@ -252,6 +252,8 @@ class ControlItem(Model):
     action = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     until = UTCDateTimeAttribute(null=True)
+    # A ``rate_limit`` flag: at most this many starts (or connector calls) per minute in its scope.
+    limit_per_minute = NumberAttribute(null=True)
     runs_per_minute = NumberAttribute(null=True)
 
 
@@ -326,6 +328,13 @@ class ApprovalItem(Model):
     decision = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    # The claim of a decision in flight: who, when (epoch seconds, for the lease) and which claim.
+    claim_id = UnicodeAttribute(null=True)
+    claimed_by = UnicodeAttribute(null=True)
+    claimed_at = NumberAttribute(null=True)
+    decided_via = UnicodeAttribute(null=True)
+    closed_reason = UnicodeAttribute(null=True)
+    notifications = JSONAttribute(null=True)
 
 
 _MODELS: tuple[type[Model], ...] = (
