@@ -24,6 +24,8 @@ SAMPLE_PATH_VALUES = {
     "target": "hello-world",
     "approval_id": "0" * 32,
     "link_token": "not-a-signed-link",
+    "email": "ada@acme.test",
+    "name": "auditor",
 }
 # Approval links are the credential themselves (functions/api/routes/approvals.py).
 LINK_ROUTES = "/approvals/links/"
