@@ -84,8 +84,8 @@ def builtin_node_types_json() -> dict[str, Any]:
             "side_effect": node_type.side_effect,
         }
         for (type_, version), node_type in sorted(catalog.types.items())
-        if node_type.connector is None
-        and node_type.kind is not NodeKind.ACTION
+        # Built-ins: no connector action (an action node of its own, like ai.llm, names its calls).
+        if (node_type.calls or (node_type.connector is None and node_type.kind is not NodeKind.ACTION))
         and version == catalog.latest_version(type_)
     ]
     reserved = JSONATA_FUNCTIONS | RESERVED_VARIABLES | STEP_FUNCTIONS_ONLY

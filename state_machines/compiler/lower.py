@@ -416,15 +416,21 @@ class _Lowering:
             key = f'$states.context.Execution.Id & "/{host}"' + "".join(
                 f' & "/" & $string(${loop}_index)' for loop in scope.loops
             )
+            # A built-in action node (ai.llm) runs a connector action: the same Task, named for it.
+            call = node_type.connector_call(node.params)
+            action, version, params = node.type, node.version, node.params
+            if call is not None:
+                action, version = call.action, call.version
+                params = {name: value for name, value in node.params.items() if name in call.params}
             state["Resource"] = "arn:aws:states:::lambda:invoke"
             state["Arguments"] = {
                 "FunctionName": self.target.connector_function_arn(
-                    node_type.connector or node.type.split(".")[0]
+                    call.connector if call else node_type.connector or node.type.split(".")[0]
                 ),
                 "Payload": {
-                    "action": node.type,
-                    "version": node.version,
-                    "params": template_value(node.params, bindings),
+                    "action": action,
+                    "version": version,
+                    "params": template_value(params, bindings),
                     "credential": self.target.credential_secret_id(node.credential)
                     if node.credential
                     else None,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_RETRYABLE_ERRORS",
+    "ConnectorCall",
     "NodeCatalog",
     "NodeKind",
     "NodeType",
@@ -61,6 +62,28 @@ class NodeKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectorCall:
+    """The connector action a built-in action node invokes (``ai.llm`` → ``llm.chat``).
+
+    A node type may list several; the compiler takes the first whose ``when`` param the node
+    sets (``None``: always), and sends only the ``params`` that action takes.
+
+    Example:
+        >>> ConnectorCall("llm.chat", 1, ("model", "prompt")).connector
+        'llm'
+    """
+
+    action: str
+    version: int
+    params: tuple[str, ...]
+    when: str | None = None
+
+    @property
+    def connector(self) -> str:
+        return self.action.split(".")[0]
+
+
+@dataclass(frozen=True, slots=True)
 class NodeType:
     """One node type at one version."""
 
@@ -76,6 +99,12 @@ class NodeType:
     outputs: tuple[str, ...] = ()
     expression_params: tuple[str, ...] = ()
     latest_version: int = 1
+    calls: tuple[ConnectorCall, ...] = ()
+    """For a built-in node that runs a connector action: which one (see ``ConnectorCall``)."""
+
+    def connector_call(self, params: Mapping[str, Any]) -> ConnectorCall | None:
+        """The connector action a node with ``params`` invokes (None: the node type itself)."""
+        return next((call for call in self.calls if call.when is None or call.when in params), None)
 
 
 class _Params(BaseModel):
@@ -208,8 +237,102 @@ class CodeParams(_Params):
     code: Annotated[str, Field(min_length=1, description="Python that defines `main(input)`.")]
 
 
+class LlmMessage(_Params):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: Annotated[
+        str | list[dict[str, Any]] | None, Field(description="Text, or content parts (text, image_url, ...)")
+    ] = None
+    name: str | None = None
+    tool_call_id: Annotated[str | None, Field(description="For role=tool: the call this answers")] = None
+    tool_calls: Annotated[list[dict[str, Any]] | None, Field(description="For role=assistant")] = None
+
+
+_STRUCTURED_ONLY = ("schema_name", "strict", "mode", "repair_attempts")
+
+
+class AiLlmParams(_Params):
+    """``ai.llm``: the params of the llm connector's ``chat`` and ``structured_output`` actions
+    (``tests/compiler/test_ai_llm_node.py`` keeps them in step with ``connectors/catalog.json``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                # Something to say: a prompt, or the conversation in `messages`.
+                {"if": {"not": {"required": ["messages"]}}, "then": {"required": ["prompt"]}},
+                # Structured-output options mean nothing without a schema: say so, do not drop them.
+                {
+                    "if": {"not": {"required": ["json_schema"]}},
+                    "then": {
+                        "properties": {
+                            name: {"not": {}, "description": f"'{name}' applies only with a 'json_schema'."}
+                            for name in _STRUCTURED_ONLY
+                        }
+                    },
+                },
+            ]
+        },
+    )
+
+    model: Annotated[
+        str,
+        Field(
+            min_length=1,
+            description="The model, e.g. gpt-4o-mini, claude-sonnet-4-5, a Bedrock or local model; "
+            "the credential's base URL picks the provider.",
+        ),
+    ]
+    system: Annotated[str | None, Field(description="System prompt, sent first")] = None
+    prompt: Annotated[str | None, Field(description="The user message, sent after `messages`")] = None
+    messages: Annotated[list[LlmMessage], Field(description="Earlier conversation (or the whole of it)")] = []
+    temperature: Annotated[float | None, Field(ge=0, le=2)] = None
+    top_p: Annotated[float | None, Field(gt=0, le=1)] = None
+    max_tokens: Annotated[int | None, Field(ge=1, le=1_000_000)] = None
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    stop: Annotated[list[str], Field(max_length=4)] = []
+    seed: int | None = None
+    json_schema: Annotated[
+        dict[str, Any],
+        Field(
+            description="Structured output: the JSON Schema the reply must match (root `type: object`); "
+            "the output is then `data` instead of `content`.",
+            json_schema_extra={"required": ["type"], "properties": {"type": {"const": "object"}}},
+        ),
+    ] = {}
+    schema_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = "result"
+    strict: bool = True
+    mode: Literal["json_schema", "json_object", "prompt"] = "json_schema"
+    repair_attempts: Annotated[int, Field(ge=0, le=3)] = 0
+
+
+_LLM_PARAMS = (
+    "model",
+    "system",
+    "prompt",
+    "messages",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "max_tokens_param",
+    "stop",
+    "seed",
+)
+AI_LLM_CALLS = (
+    ConnectorCall(
+        "llm.structured_output", 1, (*_LLM_PARAMS, "json_schema", *_STRUCTURED_ONLY), when="json_schema"
+    ),
+    ConnectorCall("llm.chat", 1, _LLM_PARAMS),
+)
+
+
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema()
+
+
+def _ai_llm_schema() -> dict[str, Any]:
+    schema = _schema(AiLlmParams)
+    del schema["properties"]["json_schema"]["default"]  # absent means plain chat; {} is no schema
+    return schema
 
 
 def _service(type_: str, title: str, resource: str, required: list[str]) -> NodeType:
@@ -250,6 +373,16 @@ def builtin_node_types() -> list[NodeType]:
         NodeType("data.filter", NodeKind.DATA, "Filter", _schema(FilterParams)),
         NodeType("data.aggregate", NodeKind.DATA, "Aggregate", _schema(AggregateParams)),
         NodeType("code.python", NodeKind.CODE, "Python code", _schema(CodeParams), side_effect=True),
+        NodeType(
+            "ai.llm",
+            NodeKind.ACTION,
+            "LLM",
+            _ai_llm_schema(),
+            description="Chat completion with any OpenAI-compatible model (OpenAI, Anthropic, Bedrock, "
+            "local servers); with `json_schema`, a reply validated against it.",
+            connector="llm",
+            calls=AI_LLM_CALLS,
+        ),
         _service(
             "aws.sqs.send_message",
             "SQS: send message",

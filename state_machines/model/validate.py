@@ -241,6 +241,9 @@ class _Checker:
                 self.add("missing_param", node_id, field, f"'{missing}' is required.")
             elif error.validator == "additionalProperties":
                 self.add("unknown_param", node_id, field, error.message)
+            elif error.validator == "not" and error.validator_value == {} and "description" in error.schema:
+                # A param forbidden by another's absence (`not: {}`) says why in its description.
+                self.add("invalid_param", node_id, field, str(error.schema["description"]))
             else:
                 self.add("invalid_param", node_id, field, error.message)
 
