@@ -11,7 +11,16 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("workflows", "sfn_local", "connectors", "asl", "dev", "deploy", "runs")
+COMMAND_MODULES: tuple[str, ...] = (
+    "workflows",
+    "sfn_local",
+    "connectors",
+    "asl",
+    "dev",
+    "deploy",
+    "runs",
+    "identity",
+)
 
 app = typer.Typer(
     name="wfaib",
