@@ -1,38 +1,193 @@
-"""Answering an approval: claim it once in the table, then resume the waiting run.
+"""Answering an approval: check the approver, claim it in the table, then resume the waiting run.
 
-Approve → ``SendTaskSuccess`` with ``{"approved": true, "approver", "comment"}`` (the approval
-node's output); reject → ``SendTaskFailure`` with error ``ApprovalRejected``, which the compiled
-``Catch`` of the node's ``rejected`` output matches by name.
+Approve → ``SendTaskSuccess`` with ``{"approved": true, "approver", "decided_by", "decided_via",
+"comment"}`` (the approval node's output); reject → ``SendTaskFailure`` with error
+``ApprovalRejected`` and a JSON cause ``{"message", "decided_by", "decided_via", "comment"}``,
+which the compiled ``Catch`` of the node's ``rejected`` output matches by name.
 
-The claim comes first (a conditional write), so two uses of one link cannot both reach Step
-Functions. If Step Functions cannot be reached the claim is released and the caller may retry;
-if it says the task is gone (timed out, run stopped), the approval is marked ``expired``.
+Only an approver decides: a signed-in user listed by identity or by a role they hold, or the
+holder of a link issued to a listed approver (``is_approver``). An approval without approvers is
+open to any member.
+
+The claim comes first (a conditional write carrying who and when), so two uses of one link
+cannot both reach Step Functions. What can go wrong after the claim:
+
+- Step Functions cannot be reached, or throttles: the claim is released (``pending``) and the
+  caller may retry.
+- The task is gone: ``TaskTimedOut`` → ``expired``; ``TaskDoesNotExist`` / ``InvalidToken`` /
+  ``ExecutionDoesNotExist`` → ``cancelled``; the reason is kept on the approval.
+- The process dies between the claim and the answer: the approval stays ``deciding`` until the
+  claim's lease (``CLAIM_LEASE_SECONDS``) runs out; then the next decision takes it over.
+
+Retrying a decision that was recorded (same approver, same decision) returns the recorded
+approval instead of an error, so a client that lost the response may simply ask again.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel, ConfigDict
 
 from functions.shared import stepfunctions, store
 from functions.shared.settings import Settings
 from functions.shared.store import ApprovalRecord
+from functions.shared.store.approvals import Status, claim_decision, settle_decision
 
-__all__ = ["REJECTED_ERROR", "ApprovalClosedError", "Decision", "decide"]
+__all__ = [
+    "CLAIM_LEASE_SECONDS",
+    "REJECTED_ERROR",
+    "ApprovalClosedError",
+    "ApprovalDecidingError",
+    "Decider",
+    "Decision",
+    "NotAnApproverError",
+    "StepFunctionsAnswer",
+    "TaskAnswer",
+    "count",
+    "decide",
+    "is_approver",
+]
 
 REJECTED_ERROR = "ApprovalRejected"
+CLAIM_LEASE_SECONDS = 30
+"""How long a claim protects a decision in flight; SendTask* takes well under a second."""
 Decision = Literal["approve", "reject"]
-_TASK_GONE = {"TaskDoesNotExist", "TaskTimedOut", "InvalidToken", "ExecutionDoesNotExist"}
+_TIMED_OUT = {"TaskTimedOut"}
+_GONE = {"TaskDoesNotExist", "InvalidToken", "ExecutionDoesNotExist"}
+_REASONS = {
+    "expired": "The run stopped waiting for this approval: its approval step timed out.",
+    "cancelled": "The run no longer waits for this approval: it was stopped or cancelled, "
+    "or an earlier, interrupted decision reached it.",
+}
 
 
 class ApprovalClosedError(Exception):
     """The approval is no longer waiting: decided already, expired, or its run stopped waiting."""
 
-    def __init__(self, approval_id: str, status: str) -> None:
-        super().__init__(f"Approval '{approval_id}' is {status}; it cannot be answered again.")
+    def __init__(self, approval_id: str, status: str, reason: str | None = None) -> None:
+        super().__init__(reason or f"Approval '{approval_id}' is {status}; it cannot be answered again.")
         self.approval_id = approval_id
         self.status = status
+
+
+class ApprovalDecidingError(Exception):
+    """Another decision holds the claim right now; retry after ``retry_after`` seconds."""
+
+    def __init__(self, approval_id: str, retry_after: int) -> None:
+        super().__init__(
+            f"Approval '{approval_id}' is being decided; if that decision does not finish, "
+            f"it can be decided again in {retry_after} s."
+        )
+        self.approval_id = approval_id
+        self.retry_after = retry_after
+
+
+class NotAnApproverError(Exception):
+    """The caller (or the link's holder) is not among the approval's approvers."""
+
+    def __init__(self, approval_id: str, who: str) -> None:
+        super().__init__(
+            f"{who} is not an approver of approval '{approval_id}'; only its approvers decide it."
+        )
+        self.approval_id = approval_id
+        self.who = who
+
+
+class Decider(BaseModel):
+    """Who decides: a signed-in user (``via="api"``, with the roles they hold at least), or the
+    approver a link was issued to (``via="link"``; ``None`` for a link open to any member)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    identity: str | None
+    via: Literal["api", "link"]
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        """How the decider is recorded (``approver`` for an unaddressed link)."""
+        return self.identity or "approver"
+
+
+class TaskAnswer(Protocol):
+    """Where a decision goes: Step Functions (tests put a failing one in between)."""
+
+    def succeed(self, task_token: str, output: dict[str, Any]) -> None: ...
+
+    def fail(self, task_token: str, *, error: str, cause: str) -> None: ...
+
+
+class StepFunctionsAnswer:
+    """Answers through ``SendTaskSuccess`` / ``SendTaskFailure``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def succeed(self, task_token: str, output: dict[str, Any]) -> None:
+        stepfunctions.send_task_success(self.settings, task_token, output)
+
+    def fail(self, task_token: str, *, error: str, cause: str) -> None:
+        stepfunctions.send_task_failure(self.settings, task_token, error=error, cause=cause)
+
+
+def is_approver(approvers: list[str], decider: Decider) -> bool:
+    """True when ``decider`` may decide: no approvers listed, or listed by identity or role.
+
+    Example:
+        >>> is_approver(["ann@example.com", "role:admin"], Decider(identity="Ann@Example.com", via="link"))
+        True
+        >>> is_approver(["role:admin"], Decider(identity="bob@example.com", via="api", roles=frozenset({"member"})))
+        False
+    """
+    if not approvers:
+        return True
+    wanted = {entry.lower() for entry in approvers}
+    if decider.identity is not None and decider.identity.lower() in wanted:
+        # ``slack:<channel>`` names the holders of the links posted there, never a signed-in user.
+        return decider.via == "link" or not decider.identity.lower().startswith("slack:")
+    return decider.via == "api" and any(f"role:{role}" in wanted for role in decider.roles)
+
+
+def count(metric: str, value: int = 1) -> None:
+    """One approvals metric as an EMF line (CloudWatch embedded metric format; any function may emit it)."""
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
+    metrics = EphemeralMetrics(namespace="WFAIB", service="approvals")
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=value)
+    print(json.dumps(metrics.serialize_metric_set(), separators=(",", ":")), flush=True)
+
+
+def _closed(
+    tenant_id: str, approval_id: str, decision: Decision, decider: Decider, now: int
+) -> ApprovalRecord:
+    """Why the approval could not be claimed; the recorded approval when this is a retry of its decision."""
+    current = store.get_approval(tenant_id, approval_id)
+    settled = "approved" if decision == "approve" else "rejected"
+    if current.status == settled and (current.decided_by or "").lower() == decider.name.lower():
+        return current
+    if current.status == "deciding":
+        raise ApprovalDecidingError(
+            approval_id, max(1, (current.claimed_at or now) + CLAIM_LEASE_SECONDS - now)
+        )
+    status = "expired" if current.status == "pending" else current.status
+    raise ApprovalClosedError(
+        approval_id, status, current.closed_reason if status == current.status else None
+    )
+
+
+def _close(tenant_id: str, approval_id: str, claim_id: str, status: Status, decider: Decider) -> None:
+    settle_decision(tenant_id, approval_id, claim_id, status, reason=_REASONS[status])
+    count("ApprovalsExpired" if status == "expired" else "ApprovalsCancelled")
+    store.write_audit(
+        tenant_id,
+        actor=decider.name,
+        action=f"approval.{status}",
+        resource=f"approval/{approval_id}",
+        details={"reason": _REASONS[status]},
+    )
 
 
 def decide(
@@ -41,42 +196,64 @@ def decide(
     approval_id: str,
     decision: Decision,
     *,
-    actor: str,
+    decider: Decider,
     comment: str | None,
     now: int,
+    answer: TaskAnswer | None = None,
 ) -> ApprovalRecord:
-    """Answer the approval once; ``ItemNotFoundError`` / ``ApprovalClosedError`` when it cannot be."""
-    claim = store.claim_decision(
-        tenant_id, approval_id, decision=decision, actor=actor, comment=comment, now=now
+    """Answer the approval once, as ``decider``.
+
+    Raises ``ItemNotFoundError``, ``NotAnApproverError``, ``ApprovalDecidingError`` or
+    ``ApprovalClosedError`` when it cannot be answered; ``ClientError`` / ``BotoCoreError`` when
+    Step Functions could not be told (the approval is ``pending`` again: retry).
+    """
+    approval = store.get_approval(tenant_id, approval_id)
+    if not is_approver(approval.approvers, decider):
+        raise NotAnApproverError(approval_id, decider.name)
+    claim = claim_decision(
+        tenant_id,
+        approval_id,
+        decision=decision,
+        actor=decider.name,
+        via=decider.via,
+        comment=comment,
+        now=now,
+        lease_seconds=CLAIM_LEASE_SECONDS,
     )
     if claim is None:
-        current = store.get_approval(tenant_id, approval_id)
-        raise ApprovalClosedError(approval_id, "expired" if current.status == "pending" else current.status)
+        return _closed(tenant_id, approval_id, decision, decider, now)
+    answer = answer or StepFunctionsAnswer(settings)
+    outcome = {"decided_by": decider.name, "decided_via": decider.via, "comment": comment}
     try:
         if decision == "approve":
-            stepfunctions.send_task_success(
-                settings, claim.task_token, {"approved": True, "approver": actor, "comment": comment}
-            )
+            answer.succeed(claim.task_token, {"approved": True, "approver": decider.name, **outcome})
         else:
-            stepfunctions.send_task_failure(
-                settings, claim.task_token, error=REJECTED_ERROR, cause=f"Rejected by {actor}."
-            )
+            cause = {"message": f"Rejected by {decider.name}.", **outcome}
+            answer.fail(claim.task_token, error=REJECTED_ERROR, cause=json.dumps(cause))
     except ClientError as exc:
-        if str(exc.response.get("Error", {}).get("Code", "")) in _TASK_GONE:
-            store.settle_decision(tenant_id, approval_id, "expired")
-            raise ApprovalClosedError(approval_id, "expired") from exc
-        store.settle_decision(tenant_id, approval_id, "pending")
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in _TIMED_OUT | _GONE:
+            status: Status = "expired" if code in _TIMED_OUT else "cancelled"
+            _close(tenant_id, approval_id, claim.claim_id, status, decider)
+            raise ApprovalClosedError(approval_id, status, _REASONS[status]) from exc
+        settle_decision(tenant_id, approval_id, claim.claim_id, "pending")
         raise
     except BotoCoreError:
-        store.settle_decision(tenant_id, approval_id, "pending")
+        settle_decision(tenant_id, approval_id, claim.claim_id, "pending")
         raise
-    settled = "approved" if decision == "approve" else "rejected"
-    store.settle_decision(tenant_id, approval_id, settled)
+    settled: Status = "approved" if decision == "approve" else "rejected"
+    settle_decision(tenant_id, approval_id, claim.claim_id, settled)
+    count("ApprovalsDecided")
     store.write_audit(
         tenant_id,
-        actor=actor,
+        actor=decider.name,
         action=f"approval.{decision}",
         resource=f"approval/{approval_id}",
-        details={"workflow_id": claim.approval.workflow_id, "run_id": claim.approval.run_id},
+        details={
+            "workflow_id": claim.approval.workflow_id,
+            "run_id": claim.approval.run_id,
+            "via": decider.via,
+            "comment": comment,
+        },
     )
     return store.get_approval(tenant_id, approval_id)

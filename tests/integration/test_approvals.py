@@ -15,9 +15,10 @@ from functions.shared.approval_links import sign_link
 from integration.helpers import Api, PlatformHandle, assert_envelope, example, unique
 
 EXPENSE = {"amount": 420, "purpose": "conference travel"}
+MANAGER = "manager@example.com"  # the approver the example names
 
 
-def _pending(api: Api, run_id: str, timeout: float = 20) -> dict[str, Any]:
+def pending_approval(api: Api, run_id: str, timeout: float = 20) -> dict[str, Any]:
     """The run's pending approval, once the approval step has stored it (a bound, not a timing assertion)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -55,9 +56,9 @@ def test_approving_through_the_link_resumes_the_run_on_the_approved_branch(
     acme: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
+    approval = pending_approval(acme, run["id"])
     notified = _notification(handle, approval["id"])
-    approve_url = _link(handle, notified.links["approve"])
+    approve_url = _link(handle, notified.links[MANAGER]["approve"])
 
     preview = httpx.get(approve_url)
     still_waiting = acme.get(f"/runs/{run['id']}").json()
@@ -76,26 +77,30 @@ def test_approving_through_the_link_resumes_the_run_on_the_approved_branch(
     assert still_waiting["status"] == "RUNNING", "looking at a link decides nothing"
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "approved"
-    assert answered.json()["decided_by"] == "link:manager@example.com"
+    assert (answered.json()["decided_by"], answered.json()["decided_via"]) == (MANAGER, "link")
     assert answered.json()["comment"] == "ok, have fun"
     assert finished["status"] == "SUCCEEDED", finished
-    assert finished["output"] == {"status": "approved", "amount": 420, "by": "link:manager@example.com"}
+    assert finished["output"] == {"status": "approved", "amount": 420, "by": MANAGER}
     assert acme.get("/approvals").json()["items"] == [
         item for item in acme.get("/approvals").json()["items"] if item["run_id"] != run["id"]
     ]
 
 
-def test_a_used_link_is_refused_and_changes_nothing(acme: Api, handle: PlatformHandle, expense: str) -> None:
+def test_a_used_link_repeats_its_answer_refuses_another_and_changes_nothing(
+    acme: Api, handle: PlatformHandle, expense: str
+) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
-    links = _notification(handle, approval["id"]).links
-    assert httpx.post(_link(handle, links["reject"])).status_code == 200
+    approval = pending_approval(acme, run["id"])
+    links = _notification(handle, approval["id"]).links[MANAGER]
+    first = httpx.post(_link(handle, links["reject"]))
+    assert first.status_code == 200, first.text
     finished = acme.wait_finished(run["id"])
 
-    reused = httpx.post(_link(handle, links["reject"]))
+    repeated = httpx.post(_link(handle, links["reject"]))
     other_decision = httpx.post(_link(handle, links["approve"]))
 
-    assert_envelope(reused, 409, "approval_closed")
+    assert repeated.status_code == 200, "retrying the same decision returns the recorded outcome"
+    assert repeated.json() == first.json()
     assert_envelope(other_decision, 409, "approval_closed")
     assert finished["status"] == "SUCCEEDED"
     assert finished["output"] == {"status": "rejected", "amount": 420}
@@ -107,8 +112,8 @@ def test_forged_and_expired_links_are_refused_and_the_run_keeps_waiting(
     acme: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
-    genuine = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    approval = pending_approval(acme, run["id"])
+    genuine = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
     base = f"{handle.platform.api_url}/approvals/links"
     header, payload, signature = urlsplit(genuine).path.rsplit("/", 1)[1].split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
@@ -117,8 +122,11 @@ def test_forged_and_expired_links_are_refused_and_the_run_keeps_waiting(
         "acme",
         approval["id"],
         expires_at=int(time.time()) + 600,
+        approver=MANAGER,
     )
-    expired = sign_link(handle.platform.settings, "acme", approval["id"], expires_at=int(time.time()) - 1)
+    expired = sign_link(
+        handle.platform.settings, "acme", approval["id"], expires_at=int(time.time()) - 1, approver=MANAGER
+    )
 
     assert_envelope(httpx.post(f"{base}/{tampered}?decision=approve"), 404, "invalid_link")
     assert_envelope(httpx.post(f"{base}/{forged_elsewhere}?decision=approve"), 404, "invalid_link")
@@ -136,9 +144,9 @@ def test_a_signed_in_member_rejects_and_the_run_takes_the_rejected_branch(
     acme: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
-    viewer = handle.client("acme", role="viewer")
-    member = handle.client("acme", role="member", subject="boss@acme.test")
+    approval = pending_approval(acme, run["id"])
+    viewer = handle.client("acme", role="viewer", subject=MANAGER)
+    member = handle.client("acme", role="member", subject=MANAGER)
 
     assert viewer.get("/approvals").status_code == 200
     assert_envelope(viewer.post(f"/approvals/{approval['id']}/reject"), 403, "forbidden")
@@ -147,19 +155,20 @@ def test_a_signed_in_member_rejects_and_the_run_takes_the_rejected_branch(
     decided = acme.get("/approvals", params={"status": "rejected"}).json()["items"]
 
     assert rejected.status_code == 200, rejected.text
-    assert (rejected.json()["status"], rejected.json()["decided_by"]) == ("rejected", "boss@acme.test")
+    assert (rejected.json()["status"], rejected.json()["decided_by"]) == ("rejected", MANAGER)
+    assert (rejected.json()["decided_via"], rejected.json()["comment"]) == ("api", "too expensive")
     assert finished["status"] == "SUCCEEDED"
     assert finished["output"] == {"status": "rejected", "amount": 420}
     assert approval["id"] in {item["id"] for item in decided}
     audit = acme.get("/audit").json()["items"]
-    assert any(entry["action"] == "approval.reject" and entry["actor"] == "boss@acme.test" for entry in audit)
+    assert any(entry["action"] == "approval.reject" and entry["actor"] == MANAGER for entry in audit)
 
 
 def test_another_tenant_can_neither_see_nor_answer_an_approval(
     acme: Api, globex: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
+    approval = pending_approval(acme, run["id"])
 
     seen_by_globex = globex.get("/approvals", params={"status": "all"}).json()["items"]
     assert approval["id"] not in {item["id"] for item in seen_by_globex}
@@ -167,15 +176,16 @@ def test_another_tenant_can_neither_see_nor_answer_an_approval(
     assert_envelope(globex.post(f"/approvals/{approval['id']}/approve"), 404, "not_found")
     assert_envelope(handle.anonymous().get("/approvals"), 401)
     assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "pending"
-    assert acme.post(f"/approvals/{approval['id']}/approve").status_code == 200
-    assert acme.wait_finished(run["id"])["output"]["by"] == "owner@acme.test"
+    manager = handle.client("acme", role="member", subject=MANAGER)
+    assert manager.post(f"/approvals/{approval['id']}/approve").status_code == 200
+    assert acme.wait_finished(run["id"])["output"]["by"] == MANAGER
 
 
 def test_no_response_carries_the_task_token(acme: Api, handle: PlatformHandle, expense: str) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
+    approval = pending_approval(acme, run["id"])
     history = acme.get(f"/runs/{run['id']}").json()
-    link = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    link = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
     responses = [acme.get("/approvals"), acme.get(f"/approvals/{approval['id']}"), httpx.get(link)]
 
     from functions.shared.models import ApprovalItem
@@ -197,8 +207,8 @@ def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
     acme.create(example("expense-approval", workflow_id))
     acme.publish(workflow_id)
     run = acme.start(workflow_id, EXPENSE)
-    approval = _pending(acme, run["id"])
-    approve_url = _notification(handle, approval["id"]).links["approve"]
+    approval = pending_approval(acme, run["id"])
+    approve_url = _notification(handle, approval["id"]).links[MANAGER]["approve"]
 
     handle.restart()
     acme = handle.client("acme")
@@ -212,17 +222,24 @@ def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
     assert finished["output"]["status"] == "approved"
 
 
-def test_a_link_to_a_run_that_stopped_waiting_is_gone(
+def test_a_link_to_a_run_that_was_cancelled_is_gone_and_the_approval_says_why(
     acme: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
-    approval = _pending(acme, run["id"])
-    link = _link(handle, _notification(handle, approval["id"]).links["approve"])
+    approval = pending_approval(acme, run["id"])
+    link = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
     assert acme.post(f"/runs/{run['id']}/cancel").status_code == 200
     assert acme.wait_finished(run["id"])["status"] == "ABORTED"
 
     answered = httpx.post(link)
+    closed = acme.get(f"/approvals/{approval['id']}").json()
 
-    assert_envelope(answered, 410, "approval_expired")
-    assert acme.get(f"/approvals/{approval['id']}").json()["status"] == "expired"
-    assert_envelope(httpx.post(link), 410, "approval_expired")
+    assert_envelope(answered, 410, "approval_cancelled")
+    assert closed["status"] == "cancelled"
+    assert "no longer waits" in closed["closed_reason"]
+    assert_envelope(httpx.post(link), 410, "approval_cancelled")
+    audit = acme.get("/audit").json()["items"]
+    assert any(
+        entry["action"] == "approval.cancelled" and entry["resource"] == f"approval/{approval['id']}"
+        for entry in audit
+    )

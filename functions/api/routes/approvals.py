@@ -1,11 +1,12 @@
 """Approvals: the tenant's pending approvals, answered by a signed-in user or through the emailed link.
 
 - ``GET /approvals`` lists them (``run:read``); ``POST /approvals/{id}/approve|reject`` answers one
-  (``workflow:execute``); the answer is recorded with the caller as approver.
+  (``workflow:execute``, and the caller must be one of the node's approvers: by identity or by a
+  role they hold); the answer is recorded with the caller as approver.
 - ``GET|POST /approvals/links/{link_token}?decision=approve|reject`` need no sign-in: the link token
-  is the credential (signed, expiring; single use is enforced by the table). ``GET`` only shows
-  what the link would do, so that mail scanners and link previews that fetch URLs cannot decide;
-  ``POST`` decides. The task token never appears in any response.
+  is the credential (signed, expiring, issued to one approver; single use is enforced by the
+  table). ``GET`` only shows what the link would do, so that mail scanners and link previews that
+  fetch URLs cannot decide; ``POST`` decides. The task token never appears in any response.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.api.auth import ROLES, Identity, role_at_most
 from functions.api.context import caller, current_settings
-from functions.api.errors import ConflictError, GoneError, NotFoundError
+from functions.api.errors import ConflictError, ForbiddenError, GoneError, NotFoundError
 from functions.shared import ItemNotFoundError, store
-from functions.shared.approval_links import LinkError, verify_link
-from functions.shared.approvals import ApprovalClosedError, Decision, decide
+from functions.shared.approval_links import LinkClaims, LinkError, verify_link
+from functions.shared.approvals import (
+    ApprovalClosedError,
+    ApprovalDecidingError,
+    Decider,
+    Decision,
+    NotAnApproverError,
+    decide,
+)
 from functions.shared.store import ApprovalRecord
 
 __all__ = ["router"]
@@ -33,11 +42,22 @@ ApprovalId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The app
 LinkToken = Annotated[str, Path(min_length=10, max_length=2048, description="The token of the link.")]
 
 
+class DeliveryOut(BaseModel):
+    """One notification: ``failed`` ones keep the error (the approval still waits; answer it here)."""
+
+    channel: Literal["email", "slack"]
+    to: str
+    status: Literal["sent", "failed"]
+    attempts: int
+    error: str | None = None
+    at: datetime
+
+
 class ApprovalOut(BaseModel):
     """An approval as the API shows it (never with its task token)."""
 
     id: str
-    status: Literal["pending", "deciding", "approved", "rejected", "expired"]
+    status: Literal["pending", "deciding", "approved", "rejected", "expired", "cancelled"]
     workflow_id: str
     node_id: str
     run_id: str
@@ -48,7 +68,19 @@ class ApprovalOut(BaseModel):
     decision: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    decided_via: Literal["api", "link"] | None = None
     comment: str | None = None
+    claimed_by: str | None = Field(default=None, description="Who holds the decision in flight ('deciding').")
+    claimed_at: int | None = Field(
+        default=None, description="Epoch second the decision in flight was claimed."
+    )
+    closed_reason: str | None = Field(
+        default=None, description="Why an expired or cancelled approval closed."
+    )
+    notifications: list[DeliveryOut] = []
+    notification_status: Literal["none", "sent", "partial", "failed"] = Field(
+        default="none", description="Whether every notification of the approvers got through."
+    )
 
 
 class ApprovalPage(BaseModel):
@@ -71,11 +103,13 @@ class LinkPreview(BaseModel):
 
 
 def _out(record: ApprovalRecord) -> ApprovalOut:
-    return ApprovalOut.model_validate(record.model_dump())
+    sent = {delivery.status for delivery in record.notifications}
+    summary = "none" if not sent else "partial" if len(sent) > 1 else sent.pop()
+    return ApprovalOut.model_validate({**record.model_dump(), "notification_status": summary})
 
 
 def _answer(
-    tenant_id: str, approval_id: str, decision: Decision, *, actor: str, comment: str | None
+    tenant_id: str, approval_id: str, decision: Decision, *, decider: Decider, comment: str | None
 ) -> ApprovalOut:
     try:
         record = decide(
@@ -83,20 +117,35 @@ def _answer(
             tenant_id,
             approval_id,
             decision,
-            actor=actor,
+            decider=decider,
             comment=comment,
             now=int(time.time()),
         )
+    except NotAnApproverError as exc:
+        raise ForbiddenError("not_an_approver", str(exc), {"id": approval_id, "who": exc.who}) from exc
+    except ApprovalDecidingError as exc:
+        raise ConflictError(
+            "approval_deciding", str(exc), {"id": approval_id, "retry_after": exc.retry_after}
+        ) from exc
     except ApprovalClosedError as exc:
-        if exc.status == "expired":
-            raise GoneError("approval_expired", str(exc), {"id": approval_id}) from exc
+        if exc.status in ("expired", "cancelled"):
+            raise GoneError(f"approval_{exc.status}", str(exc), {"id": approval_id}) from exc
         raise ConflictError("approval_closed", str(exc), {"id": approval_id, "status": exc.status}) from exc
     return _out(record)
 
 
+def _signed_in(identity: Identity) -> Decider:
+    """The caller as a decider: their subject, and every built-in role whose permissions they hold."""
+    held = [role for role in ROLES if role == identity.role]
+    roles = {role for role in ROLES for granted in held if role_at_most(granted, role)}
+    return Decider(identity=identity.subject, via="api", roles=frozenset(roles | {identity.role}))
+
+
 @router.get("/approvals", summary="Approvals of the tenant (pending by default)", tags=["approvals"])
 def list_approvals(
-    status: Annotated[Literal["pending", "approved", "rejected", "expired", "all"], Query()] = "pending",
+    status: Annotated[
+        Literal["pending", "deciding", "approved", "rejected", "expired", "cancelled", "all"], Query()
+    ] = "pending",
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ApprovalPage:
@@ -117,7 +166,7 @@ def get_approval(approval_id: ApprovalId) -> ApprovalOut:
 def approve(approval_id: ApprovalId, request: Annotated[DecisionIn | None, Body()] = None) -> ApprovalOut:
     identity = caller("workflow:execute")
     comment = request.comment if request else None
-    return _answer(identity.tenant_id, approval_id, "approve", actor=identity.subject, comment=comment)
+    return _answer(identity.tenant_id, approval_id, "approve", decider=_signed_in(identity), comment=comment)
 
 
 @router.post(
@@ -128,14 +177,14 @@ def approve(approval_id: ApprovalId, request: Annotated[DecisionIn | None, Body(
 def reject(approval_id: ApprovalId, request: Annotated[DecisionIn | None, Body()] = None) -> ApprovalOut:
     identity = caller("workflow:execute")
     comment = request.comment if request else None
-    return _answer(identity.tenant_id, approval_id, "reject", actor=identity.subject, comment=comment)
+    return _answer(identity.tenant_id, approval_id, "reject", decider=_signed_in(identity), comment=comment)
 
 
-def _link_approval(link_token: str) -> tuple[str, ApprovalRecord]:
-    """The tenant and approval a genuine, unexpired link names (404 forged, 410 expired)."""
+def _link_approval(link_token: str) -> tuple[LinkClaims, ApprovalRecord]:
+    """The claims and approval of a genuine, unexpired link (404 forged, 410 expired)."""
     try:
         claims = verify_link(current_settings(), link_token, now=int(time.time()))
-        return claims.tenant_id, store.get_approval(claims.tenant_id, claims.approval_id)
+        return claims, store.get_approval(claims.tenant_id, claims.approval_id)
     except LinkError as exc:
         if exc.code == "link_expired":
             raise GoneError(exc.code, str(exc)) from exc
@@ -166,7 +215,7 @@ def answer_link(
     decision: Annotated[Decision, Query()],
     request: Annotated[DecisionIn | None, Body()] = None,
 ) -> ApprovalOut:
-    tenant_id, approval = _link_approval(link_token)
-    actor = f"link:{', '.join(approval.approvers) or 'approver'}"
+    claims, approval = _link_approval(link_token)
     comment = request.comment if request else None
-    return _answer(tenant_id, approval.id, decision, actor=actor, comment=comment)
+    decider = Decider(identity=claims.approver, via="link")
+    return _answer(claims.tenant_id, approval.id, decision, decider=decider, comment=comment)

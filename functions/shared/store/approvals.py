@@ -3,10 +3,16 @@
 The task token is stored with the approval (DynamoDB encrypts it at rest) but never leaves the
 store inside a record: only ``claim_decision`` returns it, to the one caller whose conditional
 write moved the approval out of ``pending``. That write is what makes links single-use.
+
+Lifecycle: ``pending`` → ``deciding`` (a claim: its id, who, when) → ``approved`` / ``rejected``,
+or ``expired`` / ``cancelled`` when the run no longer waits. A claim older than its lease may be
+taken again, so a decision interrupted between the claim and Step Functions (a crash, a
+timeout) never leaves the approval stuck; only the holder of the current claim may settle it.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -20,23 +26,38 @@ from functions.shared.store._base import Page, Record, decode_cursor, encode_cur
 __all__ = [
     "ApprovalRecord",
     "DecisionClaim",
+    "Delivery",
+    "Status",
     "claim_decision",
     "get_approval",
     "list_approvals",
     "put_pending_approval",
+    "record_notifications",
     "settle_decision",
 ]
 
 Decision = Literal["approve", "reject"]
+Status = Literal["pending", "deciding", "approved", "rejected", "expired", "cancelled"]
 # Decided approvals stay readable for a while, then the table's TTL removes them.
 _KEEP_DECIDED = timedelta(days=30)
+
+
+class Delivery(Record):
+    """One notification of the approvers: where it went, and whether it got there."""
+
+    channel: Literal["email", "slack"]
+    to: str
+    status: Literal["sent", "failed"]
+    attempts: int
+    error: str | None = None
+    at: datetime
 
 
 class ApprovalRecord(Record):
     """An approval as callers may see it (no task token)."""
 
     id: str
-    status: str
+    status: Status
     workflow_id: str
     node_id: str
     run_id: str
@@ -47,20 +68,26 @@ class ApprovalRecord(Record):
     decision: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    decided_via: str | None = None
     comment: str | None = None
+    claimed_by: str | None = None
+    claimed_at: int | None = None
+    closed_reason: str | None = None
+    notifications: list[Delivery] = []
 
 
 class DecisionClaim(Record):
-    """What the claimant of a decision needs to answer Step Functions."""
+    """What the claimant of a decision needs to answer Step Functions (and to settle its claim)."""
 
     approval: ApprovalRecord
     task_token: str
+    claim_id: str
 
 
 def _record(item: ApprovalItem) -> ApprovalRecord:
     return ApprovalRecord(
         id=item.sk.removeprefix(keys.APPROVAL_PREFIX),
-        status=item.status,
+        status=item.status,  # type: ignore[arg-type]  # only this module writes it
         workflow_id=item.workflow_id,
         node_id=item.node_id,
         run_id=item.execution_arn.rsplit(":", 1)[-1],
@@ -71,7 +98,14 @@ def _record(item: ApprovalItem) -> ApprovalRecord:
         decision=item.decision,
         decided_by=item.decided_by,
         decided_at=item.decided_at,
+        decided_via=item.decided_via,
         comment=item.comment,
+        claimed_by=item.claimed_by if item.status == "deciding" else None,
+        claimed_at=int(item.claimed_at)
+        if item.claimed_at is not None and item.status == "deciding"
+        else None,
+        closed_reason=item.closed_reason,
+        notifications=[Delivery.model_validate(entry) for entry in item.notifications or []],
     )
 
 
@@ -145,42 +179,87 @@ def list_approvals(
 
 
 def claim_decision(
-    tenant_id: str, approval_id: str, *, decision: Decision, actor: str, comment: str | None, now: int
+    tenant_id: str,
+    approval_id: str,
+    *,
+    decision: Decision,
+    actor: str,
+    via: str,
+    comment: str | None,
+    now: int,
+    lease_seconds: int,
 ) -> DecisionClaim | None:
-    """Move a pending, unexpired approval to ``deciding``; the task token, or ``None`` if it was not pending.
+    """Claim the decision: the task token, or ``None`` when the approval cannot be claimed now.
 
-    One conditional update: of two concurrent uses of a link, exactly one gets the token.
+    One conditional update takes a ``pending``, unexpired approval, or a ``deciding`` one whose
+    claim is older than ``lease_seconds`` (its claimant died or gave up before telling Step
+    Functions). Of two concurrent claims, exactly one gets the token.
     """
     item = ApprovalItem(keys.tenant_pk(tenant_id), keys.approval_sk(approval_id))
+    claim_id = uuid.uuid4().hex
+    takeable = ((ApprovalItem.status == "pending") & (ApprovalItem.link_expires_at > now)) | (
+        (ApprovalItem.status == "deciding") & (ApprovalItem.claimed_at <= now - lease_seconds)
+    )
     try:
         item.update(
             actions=[
                 ApprovalItem.status.set("deciding"),
+                ApprovalItem.claim_id.set(claim_id),
+                ApprovalItem.claimed_by.set(actor),
+                ApprovalItem.claimed_at.set(now),
                 ApprovalItem.decision.set(decision),
                 ApprovalItem.decided_by.set(actor),
+                ApprovalItem.decided_via.set(via),
                 ApprovalItem.decided_at.set(utc_now()),
                 ApprovalItem.comment.set(comment) if comment is not None else ApprovalItem.comment.remove(),
             ],
-            condition=(ApprovalItem.status == "pending") & (ApprovalItem.link_expires_at > now),
+            condition=ApprovalItem.sk.exists() & takeable,
         )
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return None
         raise StoreError(f"Could not claim approval {approval_id}: {exc.msg}") from exc
-    return DecisionClaim(approval=_record(item), task_token=item.task_token)
+    return DecisionClaim(approval=_record(item), task_token=item.task_token, claim_id=claim_id)
 
 
-def settle_decision(tenant_id: str, approval_id: str, status: str) -> None:
-    """Finish a claimed decision: ``approved`` / ``rejected`` / ``expired`` (the run no longer waits),
-    or back to ``pending`` when Step Functions could not be told and the decision may be retried."""
+def settle_decision(
+    tenant_id: str, approval_id: str, claim_id: str, status: Status, *, reason: str | None = None
+) -> bool:
+    """Finish the claim ``claim_id``: ``approved`` / ``rejected``; ``expired`` / ``cancelled`` with the
+    ``reason`` (the run no longer waits); or back to ``pending`` when Step Functions could not be
+    told and the decision may be retried. ``False`` when the claim was taken over meanwhile."""
     item = ApprovalItem(keys.tenant_pk(tenant_id), keys.approval_sk(approval_id))
-    actions: list[Any] = [ApprovalItem.status.set(status)]
+    actions: list[Any] = [ApprovalItem.status.set(status), ApprovalItem.claim_id.remove()]
     if status == "pending":
         actions += [
             ApprovalItem.decision.remove(),
             ApprovalItem.decided_by.remove(),
+            ApprovalItem.decided_via.remove(),
             ApprovalItem.decided_at.remove(),
             ApprovalItem.comment.remove(),
+            ApprovalItem.claimed_by.remove(),
+            ApprovalItem.claimed_at.remove(),
         ]
-    with wrapped(f"record the decision on approval {approval_id}"):
-        item.update(actions=actions, condition=ApprovalItem.status == "deciding")
+    if reason is not None:
+        actions.append(ApprovalItem.closed_reason.set(reason))
+    try:
+        item.update(
+            actions=actions,
+            condition=(ApprovalItem.status == "deciding") & (ApprovalItem.claim_id == claim_id),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise StoreError(f"Could not record the decision on approval {approval_id}: {exc.msg}") from exc
+    return True
+
+
+def record_notifications(tenant_id: str, approval_id: str, deliveries: list[Delivery]) -> ApprovalRecord:
+    """Keep how the approvers were notified on the approval (shown by the API, whatever its status)."""
+    item = ApprovalItem(keys.tenant_pk(tenant_id), keys.approval_sk(approval_id))
+    with wrapped(f"record the notifications of approval {approval_id}"):
+        item.update(
+            actions=[ApprovalItem.notifications.set([entry.model_dump(mode="json") for entry in deliveries])],
+            condition=ApprovalItem.sk.exists(),
+        )
+    return _record(item)
