@@ -133,7 +133,8 @@ PLATFORM_FUNCTIONS: dict[str, PlatformFunction] = {
         handler="functions.approvals.handler.handler",
         description="Human approval step: stores the task token and notifies the approvers",
         memory_mb=512,
-        timeout_seconds=10,
+        # Email and Slack notifications get a 20 s budget plus one connection timeout (30 s).
+        timeout_seconds=60,
     ),
     "code-python": PlatformFunction(
         key="code-python",

@@ -34,6 +34,7 @@ from cdk.constructs.nag import acknowledge, acknowledge_wildcard
 from cdk.constructs.platform_function import PlatformFunction
 from cdk.constructs.runtime_layer import lambda_code
 from cdk.manifest import (
+    CONNECTOR_TAG,
     ENV_ACCOUNT_ID,
     ENV_CREDENTIALS_KEY_ARN,
     ENV_CREDENTIALS_PREFIX,
@@ -572,6 +573,28 @@ class ControlPlaneStack(Stack):
             iam.PolicyStatement(
                 actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
                 resources=[data.table_key.key_arn],
+            )
+        )
+        # Notifying approvers sends through the SMTP and Slack connectors' code with the node's
+        # credential: read-only, and only credentials tagged for those two connectors.
+        credentials = names.credential_secrets_arn()
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[credentials.value],
+                conditions={
+                    "StringEquals": {f"secretsmanager:ResourceTag/{CONNECTOR_TAG}": ["slack", "smtp"]}
+                },
+            )
+        )
+        acknowledge_wildcard(role, credentials, _REASONS["secrets"])
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[data.secrets_key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com"}
+                },
             )
         )
 
