@@ -20,6 +20,7 @@ only channel). The local platform passes its own ``Notifier`` (an outbox).
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ from functions.shared.store.approvals import Delivery
 
 __all__ = [
     "ANYONE",
+    "BUDGET_SECONDS",
     "ConnectorSender",
     "EmailNotify",
     "Notification",
@@ -46,6 +48,9 @@ ANYONE = "*"
 """The key of the one unaddressed link of an approval open to any member with nobody to notify."""
 _ATTEMPTS = 2
 _MAX_ERROR = 500
+BUDGET_SECONDS = 20.0
+"""No attempt starts later than this after the first: with one SMTP/HTTP timeout (30 s) on top, the
+function ends well inside its 60 s Lambda timeout, so the step never fails because of a channel."""
 
 
 class EmailNotify(BaseModel):
@@ -160,11 +165,19 @@ class ConnectorSender:
 
 
 def _attempt(
-    channel: Literal["email", "slack"], to: str, send: Callable[[], Any], now: Callable[[], datetime.datetime]
+    channel: Literal["email", "slack"],
+    to: str,
+    send: Callable[[], Any],
+    now: Callable[[], datetime.datetime],
+    deadline: float,
 ) -> Delivery:
-    """Send, and once more if that fails; the outcome (never an exception)."""
-    error = ""
+    """Send, and once more if that fails (time allowing); the outcome (never an exception)."""
+    error = "Not attempted: the notification time budget was spent on other recipients."
     for attempt in range(1, _ATTEMPTS + 1):
+        if time.monotonic() > deadline:
+            return Delivery(
+                channel=channel, to=to, status="failed", attempts=attempt - 1, error=error, at=now()
+            )
         try:
             send()
         except Exception as exc:  # any failure of a channel is recorded, none loses the approval
@@ -212,6 +225,7 @@ def deliver(
     """
     deliveries: list[Delivery] = []
     tenant = notification.tenant_id
+    deadline = time.monotonic() + BUDGET_SECONDS
 
     def refused(channel: Literal["email", "slack"], to: str, error: str) -> Delivery:
         return Delivery(channel=channel, to=to, status="failed", attempts=0, error=error, at=now())
@@ -243,7 +257,7 @@ def deliver(
                     tenant_id=tenant,
                 )
 
-            deliveries.append(_attempt("email", recipient, send_email, now))
+            deliveries.append(_attempt("email", recipient, send_email, now, deadline))
     if config.slack is not None:
         slack = config.slack
         if not slack.credential.startswith(credential_prefix):
@@ -260,7 +274,7 @@ def deliver(
                     tenant_id=tenant,
                 )
 
-            deliveries.append(_attempt("slack", slack.channel, send_slack, now))
+            deliveries.append(_attempt("slack", slack.channel, send_slack, now, deadline))
     return deliveries
 
 
