@@ -8,7 +8,12 @@
 * The HS256 key the API signs tokens and approval links with: a generated Secrets Manager secret
   (encrypted with the stage's secrets key); functions get its ARN, never its value.
 * The Cognito user pool (users sign in to the editor; the editor's app client lives in the web
-  stack because its callback URL is the editor's address) and one group per role.
+  stack because its callback URL is the editor's address). Each user carries an immutable
+  ``custom:tenant`` attribute, set when the user is created; the API reads the user's role from
+  the platform table, not from Cognito groups (the groups are kept to organise users in the
+  console). The API accepts the app clients listed in an SSM parameter the web stack writes,
+  since the client is made after the API (its id in the API's environment would be a cycle); the
+  API's local HS256 tokens (``wfaib token``) are turned off.
 * The EventBridge Scheduler group for schedule triggers, and the role schedules and event rules
   use to start workflows.
 """
@@ -60,10 +65,19 @@ from cdk.stacks.data import DataStack
 from cdk.stacks.workflow_runtime import WorkflowRuntimeStack
 from cdk.stage_names import StageNames
 
-__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack", "PublicRoute"]
+__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack", "PublicRoute", "editor_client_parameter"]
 
-# RBAC roles of the spec; each is a Cognito group the API maps to permissions.
+# RBAC roles of the spec; each is a Cognito group (for the console: the API reads roles from the table).
 ROLES: tuple[str, ...] = ("viewer", "member", "admin", "owner")
+# The Cognito attribute naming a user's tenant (``custom:tenant`` in tokens), set once at creation.
+TENANT_ATTRIBUTE = "tenant"
+ENV_LOCAL_TOKENS = "WFAIB_LOCAL_TOKENS"
+ENV_CLIENT_ID_PARAMETER = "WFAIB_COGNITO_CLIENT_ID_PARAMETER"
+
+
+def editor_client_parameter(prefix: str) -> str:
+    """The SSM parameter holding the app client ids the API accepts (the web stack writes it)."""
+    return f"/{prefix}/api/cognito-client-ids"
 
 
 class PublicRoute(NamedTuple):
@@ -203,6 +217,9 @@ class ControlPlaneStack(Stack):
             ),
             feature_plan=cognito.FeaturePlan.PLUS,
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            custom_attributes={
+                TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=31, mutable=False)
+            },
             deletion_protection=config.retain_data,
             removal_policy=config.data_removal_policy,
         )
@@ -338,6 +355,8 @@ class ControlPlaneStack(Stack):
                 ENV_EVENTS_TARGET_ARN: self.events_function.function.function_arn,
                 ENV_USER_POOL_ID: self.user_pool.user_pool_id,
                 ENV_JWT_SECRET_ARN: self.jwt_secret.secret_arn,
+                ENV_LOCAL_TOKENS: "false",
+                ENV_CLIENT_ID_PARAMETER: editor_client_parameter(config.prefix),
             },
         )
         self.webhook_function = function(
@@ -408,6 +427,18 @@ class ControlPlaneStack(Stack):
     def _grant_api(self, names: StageNames, data: DataStack, runtime: WorkflowRuntimeStack) -> None:
         role = self.api_function.role
         self._grant_jwt_secret(role, data)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ssm:GetParameter"],
+                resources=[
+                    self.format_arn(
+                        service="ssm",
+                        resource="parameter",
+                        resource_name=editor_client_parameter(names.prefix).lstrip("/"),
+                    )
+                ],
+            )
+        )
         self._grant(
             role,
             [

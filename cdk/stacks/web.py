@@ -5,7 +5,9 @@ editor is a single-page app, so unknown paths answer ``index.html``. The deploym
 ``web/dist`` when it has been built and ``cdk/assets/placeholder`` otherwise, plus a
 ``config.json`` with the API endpoint and the Cognito ids the editor needs at run time.
 
-The editor's Cognito app client is created here: its callback URL is the editor's own address.
+The editor's Cognito app client is created here: its callback and sign-out URL is the editor's
+own address (also in ``config.json``, so the editor's Hosted UI sign-in names exactly the URL the
+client allows). The client's id goes to an SSM parameter the API reads to accept its tokens.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from cdk.config import StageConfig
 from cdk.constructs.nag import acknowledge
 from cdk.paths import PLACEHOLDER_SITE, WEB_DIST
-from cdk.stacks.control_plane import ControlPlaneStack
+from cdk.stacks.control_plane import ControlPlaneStack, editor_client_parameter
 from cdk.stacks.data import DataStack
 
 __all__ = ["WebStack", "editor_site_source"]
@@ -115,6 +118,13 @@ class WebStack(Stack):
             id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
+        ssm.StringParameter(
+            self,
+            "ApiClientIds",
+            parameter_name=editor_client_parameter(config.prefix),
+            string_value=self.app_client.user_pool_client_id,
+            description="Cognito app clients whose tokens the API accepts (comma-separated)",
+        )
 
         s3deploy.BucketDeployment(
             self,
@@ -131,6 +141,9 @@ class WebStack(Stack):
                         "userPoolId": control_plane.user_pool.user_pool_id,
                         "userPoolClientId": self.app_client.user_pool_client_id,
                         "authDomain": control_plane.auth_domain.base_url(),
+                        "redirectUri": editor_url,
+                        "logoutUri": editor_url,
+                        "scopes": "openid email profile",
                     },
                 ),
             ],

@@ -45,10 +45,11 @@ def test_editor_is_uploaded_with_its_runtime_config(assembly: Synth) -> None:
     (deployment,) = resources_of(template, "Custom::CDKBucketDeployment").values()
     properties = deployment["Properties"]
     assert len(properties["SourceObjectKeys"]) == 2
-    # config.json is filled in at deploy time: region, API endpoint, user pool, client, auth domain.
+    # config.json is filled in at deploy time: region, API endpoint, user pool, client, auth domain,
+    # and the editor URL twice (the sign-in redirect and the sign-out address).
     site_markers, config_markers = properties["SourceMarkers"]
     assert site_markers == {}
-    assert len(config_markers) == 5
+    assert len(config_markers) == 7
     assert "control-plane" in str(config_markers) and "EditorClient" in str(config_markers)
     assert properties["DistributionPaths"] == ["/*"]
 
