@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deploy",
     "runs",
     "identity",
+    "n8n",
 )
 
 app = typer.Typer(
