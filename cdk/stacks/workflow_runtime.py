@@ -17,12 +17,18 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk.arns import regional_arn
 from cdk.config import StageConfig
 from cdk.constructs.nag import acknowledge, acknowledge_wildcard
 from cdk.manifest import SERVICE_INTEGRATIONS, ConnectorEntry
 from cdk.stage_names import StageNames
 
-__all__ = ["LOG_DELIVERY_ACTIONS", "XRAY_ACTIONS", "WorkflowRuntimeStack"]
+__all__ = ["LOG_DELIVERY_ACTIONS", "RESPONSE_ATTRIBUTES", "XRAY_ACTIONS", "WorkflowRuntimeStack"]
+
+# webhook.respond (state_machines/compiler/target.py): a PutItem of the webhook's response into the
+# platform table, only in the partitions of responses and only with the response's attributes.
+RESPONSE_KEY_PATTERN = "WEBHOOK#RESPONSE#*"
+RESPONSE_ATTRIBUTES = ("pk", "sk", "response", "tenant", "expires_at")
 
 # CloudWatch Logs vended delivery and X-Ray write APIs have no resource-level permissions.
 LOG_DELIVERY_ACTIONS = (
@@ -111,6 +117,7 @@ class WorkflowRuntimeStack(Stack):
             for arn in arns:
                 if "*" in arn.nag:
                     acknowledge_wildcard(self.execution_role, arn, _WILDCARD_REASONS[target])
+        self._grant_webhook_responses(config, names)
         self.execution_role.add_to_policy(
             iam.PolicyStatement(actions=[*LOG_DELIVERY_ACTIONS, *XRAY_ACTIONS], resources=["*"])
         )
@@ -124,3 +131,35 @@ class WorkflowRuntimeStack(Stack):
         CfnOutput(self, "StateMachineExecutionRoleArn", value=self.execution_role.role_arn)
         CfnOutput(self, "WorkflowLogGroupArn", value=self.log_group.log_group_arn)
         CfnOutput(self, "StateMachineNamePrefix", value=names.state_machine_prefix)
+
+    def _grant_webhook_responses(self, config: StageConfig, names: StageNames) -> None:
+        """webhook.respond: write a response item (never a tenant's item) into the platform table,
+        encrypting it with the table's key through DynamoDB only."""
+        self.execution_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem"],
+                resources=[names.table_arn().value],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [RESPONSE_KEY_PATTERN]},
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": list(RESPONSE_ATTRIBUTES)},
+                    "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},
+                },
+            )
+        )
+        keys = regional_arn("kms", "key/*")
+        self.execution_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=[keys.value],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"dynamodb.{self.region}.amazonaws.com"},
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [f"alias/{config.prefix}-data"]},
+                },
+            )
+        )
+        acknowledge_wildcard(
+            self.execution_role,
+            keys,
+            "The platform table's key is created by the data stack; the role may use only the key "
+            "whose alias is the stage's data key, and only through DynamoDB (webhook.respond items).",
+        )

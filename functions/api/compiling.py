@@ -48,6 +48,7 @@ def compile_target(settings: Settings, tenant_id: str) -> TenantTarget:
         resource_prefix=settings.resource_prefix,
         credential_prefix=settings.credential_prefix,
         tenant_id=tenant_id,
+        table_name=settings.table_name,
     )
 
 

@@ -11,6 +11,12 @@ API Gateway limit the workflow model enforces).
 - still running at the timeout: ``202`` with the run id and the API path to ask for its status.
 - failed, timed out or aborted: ``502`` with the error envelope naming the run, its status and the
   error *name* only. The error's cause is left out: it may quote a service's answer or a credential.
+- answered mid-run: a ``webhook.respond`` step wrote the response item of the run (``PutItem``
+  from the state machine, no Lambda; key ``WEBHOOK#RESPONSE#<run id>`` / ``RESPONSE``, the layout
+  ``state_machines/compiler/target.py`` states): that ``{statusCode, headers, body}`` is the answer
+  at once, while the run goes on. Each poll reads the item (one consistent ``GetItem``) after
+  describing the execution, so a response written just before the run ended is not missed. A
+  response the step could not shape (a status outside 100-599) is a ``502 invalid_response``.
 """
 
 from __future__ import annotations
@@ -21,12 +27,28 @@ from collections.abc import Callable
 from typing import Any
 
 from functions.shared import stepfunctions
+from functions.shared.models import table_connection
 from functions.shared.settings import Settings
 from functions.shared.store import RunRecord
 
-__all__ = ["FINISHED", "http_response", "wait_for_run"]
+__all__ = [
+    "FINISHED",
+    "RESPONDED",
+    "RESPONSE_PREFIX",
+    "RESPONSE_SK",
+    "http_response",
+    "read_response",
+    "wait_for_run",
+]
 
 FINISHED = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
+RESPONDED = "RESPONDED"
+"""The pseudo-status ``wait_for_run`` reports when a webhook.respond step answered mid-run."""
+# Mirrors WEBHOOK_RESPONSE_PREFIX / _SK of state_machines.compiler.target (not imported: it would
+# load the compiler into the webhook function); tests/integration/test_webhook_respond_node.py
+# checks that they agree.
+RESPONSE_PREFIX = "WEBHOOK#RESPONSE#"
+RESPONSE_SK = "RESPONSE"
 _FIRST_POLL, _LONGEST_POLL = 0.02, 0.5
 
 
@@ -38,11 +60,15 @@ def wait_for_run(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any] | None:
-    """The finished execution (``DescribeExecution``), or ``None`` if it is still running at the timeout."""
+    """The finished execution (``DescribeExecution``), ``{"status": "RESPONDED", "response": ...}``
+    when a webhook.respond step answered first, or ``None`` if neither happened by the timeout."""
     deadline = clock() + timeout_seconds
     pause = _FIRST_POLL
     while True:
         described = stepfunctions.describe_execution(settings, run.execution_arn)
+        response = read_response(settings, run.id)
+        if response is not None:
+            return {"status": RESPONDED, "response": response}
         if described.get("status") in FINISHED:
             return described
         remaining = deadline - clock()
@@ -66,6 +92,16 @@ def http_response(
         }
         return _json(202, body, {**headers, "Location": f"/runs/{run.id}"})
     status = str(described["status"])
+    if status == RESPONDED:
+        response = _normalised(described["response"])
+        if not _is_http_response(response):
+            error = {
+                "code": "invalid_response",
+                "message": "The run's webhook.respond step gave no valid response (status 100-599).",
+                "details": {"run_id": run.id},
+            }
+            return _json(502, {"error": error}, headers)
+        return _shaped(response, headers)
     if status != "SUCCEEDED":
         error = {
             "code": "run_failed",
@@ -77,6 +113,32 @@ def http_response(
     if _is_http_response(output):
         return _shaped(output, headers)
     return _json(200, output, headers)
+
+
+def read_response(settings: Settings, run_id: str) -> Any:
+    """The response a webhook.respond step of the run wrote (decoded JSON), or ``None`` (none yet)."""
+    item = table_connection().get_item(
+        settings.table_name, f"{RESPONSE_PREFIX}{run_id}", RESPONSE_SK, consistent_read=True
+    )
+    written = item.get("Item", {}).get("response", {}).get("S")
+    if written is None:
+        return None
+    try:
+        return json.loads(written)
+    except ValueError:
+        return {"statusCode": None}  # not shaped by the compiler: answered as invalid
+
+
+def _normalised(response: Any) -> Any:
+    """JSONata numbers may arrive as ``202.0``; an absent body is an empty one."""
+    if not isinstance(response, dict):
+        return response
+    status = response.get("statusCode")
+    if isinstance(status, float) and status.is_integer():
+        response = {**response, "statusCode": int(status)}
+    if response.get("body") is None:
+        response = {**response, "body": ""}
+    return response
 
 
 def _is_http_response(output: Any) -> bool:

@@ -23,7 +23,7 @@ from state_machines.compiler.jsonata_build import (
     template_expression,
     template_value,
 )
-from state_machines.compiler.target import CompileTarget
+from state_machines.compiler.target import WEBHOOK_RESPONSE_PREFIX, WEBHOOK_RESPONSE_SK, CompileTarget
 from state_machines.model.expressions import free_variables, iter_templates, split_template
 from state_machines.model.graph import ERROR_BRANCH, EXIT, LOOP_BODY_BRANCH, WorkflowGraph
 from state_machines.model.node_types import LAMBDA_TRANSIENT_ERRORS, PAUSED_ERROR, NodeKind
@@ -35,7 +35,16 @@ WORKFLOW_FAILED = "workflow-failed"
 # How long a paused connector (kill switch) is waited for: up to 20 tries, 30 s growing to 10 min.
 PAUSE_POLICY = RetryPolicy(max_attempts=20, interval_seconds=30, backoff_rate=2.0, max_delay_seconds=600)
 WORKFLOW_START = "workflow-start"
-TASK_KINDS = (NodeKind.ACTION, NodeKind.CODE, NodeKind.SERVICE, NodeKind.SUB_WORKFLOW, NodeKind.APPROVAL)
+TASK_KINDS = (
+    NodeKind.ACTION,
+    NodeKind.CODE,
+    NodeKind.SERVICE,
+    NodeKind.RESPOND,
+    NodeKind.SUB_WORKFLOW,
+    NodeKind.APPROVAL,
+)
+# How long a webhook response item is kept (the table's TTL): the longest wait is 29 seconds.
+RESPONSE_TTL_SECONDS = 3600
 FOLD_HOSTS = (*TASK_KINDS, NodeKind.DATA, NodeKind.MERGE, NodeKind.WAIT, NodeKind.LOOP, NodeKind.PARALLEL)
 FOLDABLE = (NodeKind.DATA, NodeKind.MERGE)
 ERROR_OBJECT = '{"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause, "node": %s}'
@@ -150,6 +159,7 @@ class _Lowering:
                 and self.node(parent).on_error == "stop"
                 and self.the_successor(parent) == node_id
                 and not (self.kind(parent) is NodeKind.SERVICE and self.node(parent).retry)
+                and self.kind(parent) is not NodeKind.RESPOND
             ):
                 return parent
         fan_out = self.graph.fan_out_by_join.get(node_id)
@@ -457,6 +467,10 @@ class _Lowering:
             state["Arguments"] = template_value(node.params, bindings)
             if node.retry:
                 retry.append(_retry_rule(("States.TaskFailed",), node.retry))
+        elif kind is NodeKind.RESPOND:
+            state["Resource"] = node_type.service_resource
+            state["Arguments"] = self.respond_arguments(node, bindings)
+            retry.append(_retry_rule(("States.TaskFailed",), node.retry or RetryPolicy()))
         elif kind is NodeKind.SUB_WORKFLOW:
             state["Resource"] = "arn:aws:states:::states:startExecution.sync:2"
             state["Arguments"] = {
@@ -487,6 +501,35 @@ class _Lowering:
         if retry:
             state["Retry"] = retry
         return state
+
+    def respond_arguments(self, node: Node, bindings: list[Binding]) -> dict[str, Any]:
+        """PutItem of the webhook's response: ``{statusCode, headers, body}`` as one JSON string,
+        keyed by the execution's name (the run id), which the waiting webhook reads."""
+        params = node.params
+        response = template_expression(
+            {
+                "statusCode": params.get("status", 200),
+                "headers": params.get("headers", {}),
+                "body": params.get("body"),
+            }
+        )
+        tenant = {"tenant": {"S": self.target.tenant_id}} if self.target.tenant_id else {}
+        return {
+            "TableName": self.target.table_name,
+            "Item": {
+                "pk": {
+                    "S": "{% "
+                    + jsonata_literal(WEBHOOK_RESPONSE_PREFIX)
+                    + " & $states.context.Execution.Name %}"
+                },
+                "sk": {"S": WEBHOOK_RESPONSE_SK},
+                "response": {"S": "{% " + block(f"$string({response})", bindings) + " %}"},
+                "expires_at": {
+                    "N": f"{{% $string($floor($toMillis($now()) / 1000) + {RESPONSE_TTL_SECONDS}) %}}"
+                },
+                **tenant,
+            },
+        }
 
     def catch(self, host: str, group: list[str], scope: _Scope) -> list[dict[str, Any]]:
         node = self.node(host)

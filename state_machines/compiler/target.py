@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CompileTarget"]
+__all__ = ["WEBHOOK_RESPONSE_PREFIX", "WEBHOOK_RESPONSE_SK", "CompileTarget"]
+
+# The platform-table item a webhook.respond step writes, keyed by the execution's name (the run id,
+# unique across tenants), and the synchronous webhook waits for (functions/triggers/respond.py).
+# Its own partition prefix: the execution role may write these items and no tenant's items.
+WEBHOOK_RESPONSE_PREFIX = "WEBHOOK#RESPONSE#"
+WEBHOOK_RESPONSE_SK = "RESPONSE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,8 @@ class CompileTarget:
     credential_prefix: str = "wfaib/local/credentials/"
     tenant_id: str = ""
     """Passed to connector and approval functions (usage records, approval links); empty locally."""
+    table_name: str = "wfaib"
+    """The platform table (webhook.respond writes the webhook's response there)."""
 
     def function_arn(self, name: str) -> str:
         return f"arn:{self.partition}:lambda:{self.region}:{self.account_id}:function:{self.resource_prefix}-{name}"

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT_RETRYABLE_ERRORS",
+    "RESPOND_NODE",
     "ConnectorCall",
     "NodeCatalog",
     "NodeKind",
@@ -56,6 +57,7 @@ class NodeKind(StrEnum):
     ACTION = "action"  # lambda:invoke of a connector function
     CODE = "code"  # lambda:invoke of the code sandbox function
     SERVICE = "service"  # a Step Functions service integration, no Lambda
+    RESPOND = "respond"  # dynamodb:putItem of the webhook's response; the run goes on
     STOP = "stop"  # Succeed
     FAIL = "fail"  # Fail
     ERROR_HANDLER = "error_handler"  # entry of the workflow-level error handler
@@ -233,6 +235,19 @@ class AggregateParams(_Params):
     field: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")] = None
 
 
+class RespondParams(_Params):
+    status: Annotated[
+        Annotated[int, Field(ge=100, le=599)] | str, Field(description="HTTP status (100-599), or `{{ … }}`.")
+    ] = 200
+    headers: Annotated[dict[str, str], Field(description="Response headers; values may hold `{{ … }}`.")] = {}
+    body: Annotated[
+        Any, Field(description="The response body: JSON (sent as application/json) or text, with `{{ … }}`.")
+    ] = None
+
+
+RESPOND_NODE = "webhook.respond"
+
+
 class CodeParams(_Params):
     code: Annotated[str, Field(min_length=1, description="Python that defines `main(input)`.")]
 
@@ -373,6 +388,15 @@ def builtin_node_types() -> list[NodeType]:
         NodeType("data.filter", NodeKind.DATA, "Filter", _schema(FilterParams)),
         NodeType("data.aggregate", NodeKind.DATA, "Aggregate", _schema(AggregateParams)),
         NodeType("code.python", NodeKind.CODE, "Python code", _schema(CodeParams), side_effect=True),
+        NodeType(
+            RESPOND_NODE,
+            NodeKind.RESPOND,
+            "Respond to webhook",
+            _schema(RespondParams),
+            description="Answer the waiting webhook request now (status, headers, body); the run goes on.",
+            service_resource="arn:aws:states:::dynamodb:putItem",
+            side_effect=True,
+        ),
         NodeType(
             "ai.llm",
             NodeKind.ACTION,

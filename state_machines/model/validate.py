@@ -20,6 +20,7 @@ from state_machines.model.expressions import (
 )
 from state_machines.model.graph import ERROR_BRANCH, LOOP_BODY_BRANCH, TRIGGER, Dominance, WorkflowGraph
 from state_machines.model.node_types import NodeCatalog, NodeKind, NodeType
+from state_machines.model.respond_rules import respond_problems
 from state_machines.model.workflow import Workflow
 
 __all__ = ["RESERVED_VARIABLES", "Problem", "parse_workflow", "validate_workflow"]
@@ -181,6 +182,8 @@ class _Checker:
             return  # the checks below need known node types and edges that connect nodes
         self.check_structure()
         if not self.has(_BLOCKS_EXPRESSIONS):
+            for code, node, field, message in respond_problems(self.graph, _scope_membership(self.graph)):
+                self.add(code, node, field, message)
             self.check_expressions()
 
     def has(self, codes: frozenset[str]) -> bool:

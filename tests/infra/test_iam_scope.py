@@ -108,15 +108,39 @@ def test_execution_role_invokes_exactly_the_platform_functions(
 def test_execution_role_holds_exactly_the_compiler_integrations(assembly: Synth) -> None:
     granted = {a for s in _execution_role(assembly, "dev") for a in as_list(s["Action"])}
     integrations = {a for i in SERVICE_INTEGRATIONS for g in i.grants for a in g.actions}
-    assert granted == integrations | set(LOG_DELIVERY_ACTIONS) | set(XRAY_ACTIONS)
+    # webhook.respond writes into the (encrypted) platform table: its key, through DynamoDB only.
+    table_key = {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert granted == integrations | set(LOG_DELIVERY_ACTIONS) | set(XRAY_ACTIONS) | table_key
+
+
+def _is_webhook_response_grant(statement: dict[str, Any]) -> bool:
+    return as_list(statement["Action"]) == ["dynamodb:PutItem"] and "wfaib-dev-platform" in render(
+        statement["Resource"]
+    )
 
 
 def test_execution_role_reaches_customer_resources_only_under_the_user_prefix(assembly: Synth) -> None:
     for statement in _execution_role(assembly, "dev"):
         services = {a.split(":")[0] for a in as_list(statement["Action"])}
-        if services & {"sqs", "sns", "dynamodb", "s3"}:
+        if services & {"sqs", "sns", "dynamodb", "s3"} and not _is_webhook_response_grant(statement):
             for resource in as_list(statement["Resource"]):
                 assert "wfaib-dev-user-*" in render(resource), statement
+
+
+def test_execution_role_writes_only_webhook_responses_into_the_platform_table(assembly: Synth) -> None:
+    statements = _execution_role(assembly, "dev")
+    (grant,) = [s for s in statements if _is_webhook_response_grant(s)]
+    assert grant["Condition"]["ForAllValues:StringLike"] == {"dynamodb:LeadingKeys": ["WEBHOOK#RESPONSE#*"]}
+    assert set(grant["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]) == {
+        "pk",
+        "sk",
+        "response",
+        "tenant",
+        "expires_at",
+    }
+    (key,) = [s for s in statements if "kms:GenerateDataKey" in as_list(s["Action"])]
+    assert key["Condition"]["ForAnyValue:StringEquals"] == {"kms:ResourceAliases": ["alias/wfaib-dev-data"]}
+    assert "dynamodb." in render(key["Condition"]["StringEquals"]["kms:ViaService"])
 
 
 def test_execution_role_is_assumed_only_by_step_functions_of_this_account(templates: dict[str, Any]) -> None:
