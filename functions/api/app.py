@@ -26,6 +26,7 @@ from functions.api.routes import (
     control,
     credentials,
     identity,
+    imports,
     publishing,
     runs,
     schemas,
@@ -76,6 +77,7 @@ app.include_router(schemas.router)
 app.include_router(control.router)
 app.include_router(templates.router)
 app.include_router(approvals.router)
+app.include_router(imports.router)
 app.include_router(usage.router)
 
 
