@@ -4,6 +4,7 @@ Slack API), with their own links; a failed notification is recorded and loses no
 from __future__ import annotations
 
 import email
+import json
 import re
 import socket
 import time
@@ -208,11 +209,14 @@ def test_approvers_get_their_own_links_by_email_and_slack_and_the_emailed_link_a
 
     # When the manager follows the emailed link over HTTP: it shows the decision, then decides
     preview = httpx.get(approve_url.group(1))
+    page = httpx.get(approve_url.group(1), headers={"Accept": "text/html,application/xhtml+xml"})
     answered = httpx.post(approve_url.group(1), json={"comment": "ship it"})
     finished = acme.wait_finished(run["id"])
 
     # Then the run goes on with the manager's decision; the secret never reached the run
     assert preview.status_code == 200 and preview.json()["decision"] == "approve"
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Ship release 2.4?" in page.text and '<button type="submit">Approve</button>' in page.text
     assert answered.status_code == 200, answered.text
     assert (answered.json()["decided_by"], answered.json()["decided_via"]) == (MANAGER, "link")
     assert finished["status"] == "SUCCEEDED", finished
@@ -221,7 +225,7 @@ def test_approvers_get_their_own_links_by_email_and_slack_and_the_emailed_link_a
 
 
 def test_a_notification_that_fails_twice_is_recorded_and_the_approval_still_waits_for_an_answer(
-    acme: Api, handle: PlatformHandle
+    acme: Api, handle: PlatformHandle, capsys: pytest.CaptureFixture[str]
 ) -> None:
     nobody_listens = _smtp_credential(acme, _free_port())
     workflow_id = _workflow(acme, [MANAGER], {"email": {"credential": nobody_listens}})
@@ -244,3 +248,11 @@ def test_a_notification_that_fails_twice_is_recorded_and_the_approval_still_wait
     assert len(outbox) == 1 and MANAGER in outbox[0].links, "the links are still in the outbox"
     assert answered.status_code == 200, answered.text
     assert acme.wait_finished(run["id"])["status"] == "SUCCEEDED"
+    metrics = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')
+    ]
+    counted = {
+        name: sum(m.get(name, [0])[0] for m in metrics)
+        for name in ("ApprovalsCreated", "ApprovalNotificationsFailed", "ApprovalsDecided")
+    }
+    assert counted == {"ApprovalsCreated": 1, "ApprovalNotificationsFailed": 1, "ApprovalsDecided": 1}

@@ -15,13 +15,15 @@ import time
 from datetime import datetime
 from typing import Annotated, Literal
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.auth import ROLES, Identity, role_at_most
-from functions.api.context import caller, current_settings
+from functions.api.context import caller, current_settings, header, json_response
 from functions.api.errors import ConflictError, ForbiddenError, GoneError, NotFoundError
+from functions.approvals.page import link_page
 from functions.shared import ItemNotFoundError, store
 from functions.shared.approval_links import LinkClaims, LinkError, verify_link
 from functions.shared.approvals import (
@@ -196,12 +198,21 @@ def _link_approval(link_token: str) -> tuple[LinkClaims, ApprovalRecord]:
 @router.get(
     "/approvals/links/<link_token>",
     summary="What an approval link would do (no sign-in: the link is the credential)",
+    description="JSON (a LinkPreview); a browser asking for text/html gets a page whose button POSTs the decision.",
     tags=["approvals"],
     security=[{}],
 )
-def preview_link(link_token: LinkToken, decision: Annotated[Decision, Query()]) -> LinkPreview:
+def preview_link(link_token: LinkToken, decision: Annotated[Decision, Query()]) -> Response[str]:
     _, approval = _link_approval(link_token)
-    return LinkPreview(approval=_out(approval), decision=decision)
+    preview = LinkPreview(approval=_out(approval), decision=decision)
+    if "text/html" in (header(router.current_event.headers, "Accept") or ""):
+        return Response(
+            status_code=200,
+            content_type="text/html; charset=utf-8",
+            body=link_page(preview.approval.message, preview.approval.status, decision),
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        )
+    return json_response(200, preview.model_dump(mode="json"), {"Cache-Control": "no-store"})
 
 
 @router.post(
