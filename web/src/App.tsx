@@ -9,6 +9,8 @@ import { RunPage } from "./components/RunPage";
 import { Templates } from "./components/Templates";
 import { Credentials } from "./components/Credentials";
 import { SignIn } from "./components/SignIn";
+import { bearerToken } from "./auth/hostedUi";
+import { useHostedUi } from "./auth/useHostedUi";
 import { href, parseRoute, takeTokenFromHash, type Route } from "./route";
 import { useTheme } from "./theme";
 
@@ -32,6 +34,10 @@ export function App() {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [authError, setAuthError] = useState<string | null>(null);
   const { theme, toggleTheme } = useTheme();
+  // The Hosted UI (AWS deployment) when config.json names one; else the pasted or handed-over token.
+  const hosted = useHostedUi();
+  const hostedMode = hosted.status === "signed-in" || hosted.status === "signed-out";
+  const activeToken = hostedMode ? (hosted.status === "signed-in" ? "cognito" : null) : token;
 
   useEffect(() => {
     discoverApiBase().then(setBaseUrl);
@@ -40,7 +46,7 @@ export function App() {
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
 
-  const api = useMemo(() => (baseUrl ? new ApiClient({ baseUrl, token: () => localStorage.getItem(TOKEN_KEY) }) : null), [baseUrl]);
+  const api = useMemo(() => (baseUrl ? new ApiClient({ baseUrl, token: () => bearerToken(sessionStorage) ?? localStorage.getItem(TOKEN_KEY) }) : null), [baseUrl]);
 
   const notify = useCallback((message: string, kind: "info" | "error" = "info") => {
     const id = Date.now() + Math.random();
@@ -49,18 +55,19 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (!api || !token) return;
+    if (!api || !activeToken) return;
     api
       .listConnectors()
       .then((connectors) => setCatalog(buildCatalog(connectors)))
       .catch((exc: unknown) => {
         if (exc instanceof ApiError && exc.status === 401) {
+          if (hostedMode) return hosted.signOut();
           localStorage.removeItem(TOKEN_KEY);
           setAuthError("That token was not accepted; sign in again.");
           setToken(null);
         } else notify(`The connector catalog could not be loaded: ${String((exc as Error).message)}`, "error");
       });
-  }, [api, token, notify]);
+  }, [api, activeToken, hostedMode, hosted.signOut, notify]);
 
   const signIn = (value: string) => {
     localStorage.setItem(TOKEN_KEY, value);
@@ -68,11 +75,13 @@ export function App() {
     setToken(value);
   };
   const signOut = () => {
+    if (hostedMode) return hosted.signOut();
     localStorage.removeItem(TOKEN_KEY);
     setToken(null);
   };
 
-  if (!token) return <SignIn onSignIn={signIn} error={authError} />;
+  if (hosted.status === "loading") return <p className="loading">Loading…</p>;
+  if (!activeToken) return <SignIn onSignIn={signIn} error={authError ?? hosted.error} onHostedSignIn={hostedMode ? hosted.signIn : undefined} />;
   if (!api) return <p className="loading">Loading…</p>;
 
   const nav: [Route["page"], string, Route][] = [
