@@ -289,6 +289,8 @@ class _Parser:
             inner = self.parse_expression(0)
             self.expect(")")
             return inner
+        if token.text == "{":
+            return self.object_literal()
         if token.text == "[":
             items: list[Tree] = []
             while not self.accept("]"):
@@ -298,6 +300,21 @@ class _Parser:
                     break
             return ("array", items)
         raise UntranslatableError(f"unsupported JavaScript near {token.text!r}")
+
+    def object_literal(self) -> Tree:
+        pairs: list[tuple[str, Tree]] = []
+        while not self.accept("}"):
+            key = self.next()
+            if key.kind not in ("name", "string", "number"):
+                raise UntranslatableError(f"unsupported object key {key.text!r}")
+            self.expect(":")
+            pairs.append(
+                (_js_string(key.text) if key.kind == "string" else key.text, self.parse_expression(0))
+            )
+            if not self.accept(","):
+                self.expect("}")
+                break
+        return ("object", pairs)
 
     def template(self, raw: str) -> Tree:
         parts: list[Tree] = []
@@ -391,6 +408,10 @@ class _Emitter:
 
     def emit_array(self, tree: Tree) -> str:
         return "[" + ", ".join(self.emit(item) for item in tree[1]) + "]"
+
+    def emit_object(self, tree: Tree) -> str:
+        pairs = [f"{json.dumps(key, ensure_ascii=False)}: {self.emit(value)}" for key, value in tree[1]]
+        return "{" + ", ".join(pairs) + "}"
 
     def emit_concat(self, tree: Tree) -> str:
         pieces = [self.emit(part) if part[0] == "str" else f"$string({self.emit(part)})" for part in tree[1]]

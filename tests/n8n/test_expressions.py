@@ -99,3 +99,10 @@ def test_untranslated_values_become_visible_markers_and_are_listed() -> None:
     assert "{{" not in value["bad"][0]
     assert untranslated == ["={{ $json.a.map(x => x) }} (expected ')', found '=>')"]
     assert marker("={{ x }}") == f"{MARKER_PREFIX} {{ {{ x }} }}"
+
+
+def test_object_and_array_literals_become_jsonata_constructors() -> None:
+    translated = translate_string(
+        "={{ JSON.stringify({ model: 'gpt', 'max tokens': 5, input: [$json.text] }) }}", CONTEXT
+    )
+    assert translated == '{{ $string({"model": "gpt", "max tokens": 5, "input": [$input.text]}) }}'
