@@ -15,9 +15,12 @@ cannot both reach Step Functions. What can go wrong after the claim:
 - Step Functions cannot be reached, or throttles: the claim is released (``pending``) and the
   caller may retry.
 - The task is gone: ``TaskTimedOut`` → ``expired``; ``TaskDoesNotExist`` / ``InvalidToken`` /
-  ``ExecutionDoesNotExist`` → ``cancelled``; the reason is kept on the approval.
+  ``ExecutionDoesNotExist`` → ``cancelled``; the reason is kept on the approval. Unless the run's
+  history shows that an earlier decision answered the task (its claimant died after telling Step
+  Functions, before recording it): then that decision is recorded, as it was made.
 - The process dies between the claim and the answer: the approval stays ``deciding`` until the
   claim's lease (``CLAIM_LEASE_SECONDS``) runs out; then the next decision takes it over.
+- The links expired before anyone answered: the approval is closed as ``expired``.
 
 Retrying a decision that was recorded (same approver, same decision) returns the recorded
 approval instead of an error, so a client that lost the response may simply ask again.
@@ -34,7 +37,14 @@ from pydantic import BaseModel, ConfigDict
 from functions.shared import stepfunctions, store
 from functions.shared.settings import Settings
 from functions.shared.store import ApprovalRecord
-from functions.shared.store.approvals import Status, claim_decision, settle_decision
+from functions.shared.store.approvals import (
+    DecisionClaim,
+    EarlierDecision,
+    Status,
+    claim_decision,
+    expire_pending,
+    settle_decision,
+)
 
 __all__ = [
     "CLAIM_LEASE_SECONDS",
@@ -57,6 +67,7 @@ CLAIM_LEASE_SECONDS = 30
 Decision = Literal["approve", "reject"]
 _TIMED_OUT = {"TaskTimedOut"}
 _GONE = {"TaskDoesNotExist", "InvalidToken", "ExecutionDoesNotExist"}
+_LINKS_EXPIRED = "Its links expired before anyone answered."
 _REASONS = {
     "expired": "The run stopped waiting for this approval: its approval step timed out.",
     "cancelled": "The run no longer waits for this approval: it was stopped or cancelled, "
@@ -172,22 +183,103 @@ def _closed(
         raise ApprovalDecidingError(
             approval_id, max(1, (current.claimed_at or now) + CLAIM_LEASE_SECONDS - now)
         )
-    status = "expired" if current.status == "pending" else current.status
-    raise ApprovalClosedError(
-        approval_id, status, current.closed_reason if status == current.status else None
-    )
+    if current.status == "pending" and expire_pending(tenant_id, approval_id, now=now, reason=_LINKS_EXPIRED):
+        _closing_written(tenant_id, approval_id, "expired", decider, _LINKS_EXPIRED)
+        raise ApprovalClosedError(approval_id, "expired", _LINKS_EXPIRED)
+    raise ApprovalClosedError(approval_id, current.status, current.closed_reason)
 
 
-def _close(tenant_id: str, approval_id: str, claim_id: str, status: Status, decider: Decider) -> None:
-    settle_decision(tenant_id, approval_id, claim_id, status, reason=_REASONS[status])
+def _closing_written(tenant_id: str, approval_id: str, status: Status, decider: Decider, reason: str) -> None:
     count("ApprovalsExpired" if status == "expired" else "ApprovalsCancelled")
     store.write_audit(
         tenant_id,
         actor=decider.name,
         action=f"approval.{status}",
         resource=f"approval/{approval_id}",
-        details={"reason": _REASONS[status]},
+        details={"reason": reason},
     )
+
+
+def _decided_written(
+    tenant_id: str, claim: DecisionClaim, decision: Decision, details: dict[str, Any]
+) -> None:
+    count("ApprovalsDecided")
+    store.write_audit(
+        tenant_id,
+        actor=str(details["decided_by"]),
+        action=f"approval.{decision}",
+        resource=f"approval/{claim.approval.id}",
+        details={"workflow_id": claim.approval.workflow_id, "run_id": claim.approval.run_id, **details},
+    )
+
+
+def _earlier_decision(settings: Settings, claim: DecisionClaim) -> EarlierDecision | None:
+    """The decision that answered the claim's task, read back from the run's history, if one did.
+
+    The task's ``TaskScheduled`` event carries its parameters (the token among them); its outcome
+    is the ``TaskSucceeded`` / ``TaskFailed`` event a few ``previousEventId`` links after it.
+    """
+    try:
+        events = stepfunctions.execution_history(settings, claim.execution_arn)
+    except (ClientError, BotoCoreError):
+        return None
+    by_id = {event["id"]: event for event in events}
+    scheduled = {
+        event["id"]
+        for event in events
+        if event["type"] == "TaskScheduled"
+        and claim.task_token in str(event.get("taskScheduledEventDetails", {}).get("parameters", ""))
+    }
+    for event in events:
+        if event["type"] not in ("TaskSucceeded", "TaskFailed"):
+            continue
+        ancestor = event.get("previousEventId")
+        for _ in range(4):
+            if ancestor in scheduled or ancestor is None:
+                break
+            ancestor = by_id.get(ancestor, {}).get("previousEventId")
+        if ancestor not in scheduled:
+            continue
+        if event["type"] == "TaskSucceeded":
+            answer = stepfunctions.decode_json(event["taskSucceededEventDetails"].get("output"))
+            decision: Decision = "approve"
+        else:
+            failed = event["taskFailedEventDetails"]
+            if failed.get("error") != REJECTED_ERROR:
+                return None
+            answer = stepfunctions.decode_json(failed.get("cause"))
+            decision = "reject"
+        if not isinstance(answer, dict) or not isinstance(answer.get("decided_by"), str):
+            return None
+        return EarlierDecision(
+            decision=decision,
+            decided_by=answer["decided_by"],
+            decided_via=answer.get("decided_via"),
+            comment=answer.get("comment"),
+        )
+    return None
+
+
+def _task_gone(
+    settings: Settings, tenant_id: str, claim: DecisionClaim, code: str, decision: Decision, decider: Decider
+) -> ApprovalRecord:
+    """Step Functions no longer knows the task: record an earlier decision that answered it, or close."""
+    approval_id = claim.approval.id
+    earlier = _earlier_decision(settings, claim) if code not in _TIMED_OUT else None
+    if earlier is not None:
+        status: Status = "approved" if earlier.decision == "approve" else "rejected"
+        if settle_decision(tenant_id, approval_id, claim.claim_id, status, earlier=earlier):
+            details = {
+                "decided_by": earlier.decided_by,
+                "via": earlier.decided_via,
+                "comment": earlier.comment,
+            }
+            _decided_written(tenant_id, claim, earlier.decision, {**details, "recovered": True})
+        return _closed(tenant_id, approval_id, decision, decider, int(claim.approval.claimed_at or 0))
+    status = "expired" if code in _TIMED_OUT else "cancelled"
+    if settle_decision(tenant_id, approval_id, claim.claim_id, status, reason=_REASONS[status]):
+        _closing_written(tenant_id, approval_id, status, decider, _REASONS[status])
+    raise ApprovalClosedError(approval_id, status, _REASONS[status])
 
 
 def decide(
@@ -233,27 +325,16 @@ def decide(
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         if code in _TIMED_OUT | _GONE:
-            status: Status = "expired" if code in _TIMED_OUT else "cancelled"
-            _close(tenant_id, approval_id, claim.claim_id, status, decider)
-            raise ApprovalClosedError(approval_id, status, _REASONS[status]) from exc
+            return _task_gone(settings, tenant_id, claim, code, decision, decider)
         settle_decision(tenant_id, approval_id, claim.claim_id, "pending")
         raise
     except BotoCoreError:
         settle_decision(tenant_id, approval_id, claim.claim_id, "pending")
         raise
     settled: Status = "approved" if decision == "approve" else "rejected"
-    settle_decision(tenant_id, approval_id, claim.claim_id, settled)
-    count("ApprovalsDecided")
-    store.write_audit(
-        tenant_id,
-        actor=decider.name,
-        action=f"approval.{decision}",
-        resource=f"approval/{approval_id}",
-        details={
-            "workflow_id": claim.approval.workflow_id,
-            "run_id": claim.approval.run_id,
-            "via": decider.via,
-            "comment": comment,
-        },
-    )
+    # ``False``: this claim outlived its lease and was taken over; the taker recorded the decision.
+    if settle_decision(tenant_id, approval_id, claim.claim_id, settled):
+        _decided_written(
+            tenant_id, claim, decision, {"decided_by": decider.name, "via": decider.via, "comment": comment}
+        )
     return store.get_approval(tenant_id, approval_id)

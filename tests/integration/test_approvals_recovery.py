@@ -36,6 +36,21 @@ class CrashBeforeAnswering:
         raise Crash
 
 
+class AnswerThenCrash:
+    """Step Functions is told, then the process dies before the outcome is recorded."""
+
+    def __init__(self, real: StepFunctionsAnswer) -> None:
+        self.real = real
+
+    def succeed(self, task_token: str, output: dict[str, Any]) -> None:
+        self.real.succeed(task_token, output)
+        raise Crash
+
+    def fail(self, task_token: str, *, error: str, cause: str) -> None:
+        self.real.fail(task_token, error=error, cause=cause)
+        raise Crash
+
+
 class StepFunctionsSays:
     """Step Functions answering SendTask* with ``code``."""
 
@@ -214,3 +229,76 @@ def test_step_functions_out_of_reach_releases_the_claim_for_a_retry(
     assert (released["status"], released["decided_by"], released["claimed_by"]) == ("pending", None, None)
     assert retried.status == "rejected"
     assert acme.wait_finished(run_id)["output"] == {"status": "rejected", "amount": 420}
+
+
+def test_a_decision_that_reached_step_functions_before_its_claimant_died_is_recovered_from_the_run_history(
+    acme: Api, handle: PlatformHandle, waiting: tuple[str, str]
+) -> None:
+    run_id, approval_id = waiting
+    manager = handle.client("acme", role="member", subject=MANAGER)
+
+    # Given a rejection that reached the run, whose claimant died before recording it (long ago)
+    with pytest.raises(Crash):
+        decide(
+            handle.platform.settings,
+            "acme",
+            approval_id,
+            "reject",
+            decider=AS_MANAGER,
+            comment="too much",
+            now=int(time.time()) - CLAIM_LEASE_SECONDS - 5,
+            answer=AnswerThenCrash(StepFunctionsAnswer(handle.platform.settings)),
+        )
+    finished = acme.wait_finished(run_id)
+    stuck = acme.get(f"/approvals/{approval_id}").json()
+
+    # When an approval is attempted after the lease, and then the rejection is repeated
+    other_decision = manager.post(f"/approvals/{approval_id}/approve")
+    repeated = manager.post(f"/approvals/{approval_id}/reject")
+
+    # Then the rejection that really happened is what the approval records, once
+    assert finished["output"] == {"status": "rejected", "amount": 420}
+    assert stuck["status"] == "deciding"
+    assert_envelope(other_decision, 409, "approval_closed")
+    assert repeated.status_code == 200, repeated.text
+    recorded = repeated.json()
+    assert (recorded["status"], recorded["decided_by"], recorded["comment"]) == (
+        "rejected",
+        MANAGER,
+        "too much",
+    )
+    audit = [
+        entry
+        for entry in acme.get("/audit").json()["items"]
+        if entry["resource"] == f"approval/{approval_id}"
+    ]
+    assert [(entry["action"], entry["details"].get("recovered")) for entry in audit] == [
+        ("approval.reject", True)
+    ]
+
+
+def test_answering_after_the_links_expired_closes_the_approval(
+    acme: Api, handle: PlatformHandle, waiting: tuple[str, str]
+) -> None:
+    run_id, approval_id = waiting
+    expires_at = acme.get(f"/approvals/{approval_id}").json()["link_expires_at"]
+
+    with pytest.raises(ApprovalClosedError) as raised:
+        decide(
+            handle.platform.settings,
+            "acme",
+            approval_id,
+            "approve",
+            decider=AS_MANAGER,
+            comment=None,
+            now=expires_at,
+        )
+    closed = acme.get(f"/approvals/{approval_id}").json()
+
+    assert raised.value.status == "expired"
+    assert (closed["status"], closed["closed_reason"]) == (
+        "expired",
+        "Its links expired before anyone answered.",
+    )
+    assert acme.get(f"/runs/{run_id}").json()["status"] == "RUNNING", "the step's own timeout ends the run"
+    assert acme.post(f"/runs/{run_id}/cancel").status_code == 200

@@ -27,8 +27,10 @@ __all__ = [
     "ApprovalRecord",
     "DecisionClaim",
     "Delivery",
+    "EarlierDecision",
     "Status",
     "claim_decision",
+    "expire_pending",
     "get_approval",
     "list_approvals",
     "put_pending_approval",
@@ -82,6 +84,7 @@ class DecisionClaim(Record):
     approval: ApprovalRecord
     task_token: str
     claim_id: str
+    execution_arn: str
 
 
 def _record(item: ApprovalItem) -> ApprovalRecord:
@@ -219,17 +222,48 @@ def claim_decision(
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return None
         raise StoreError(f"Could not claim approval {approval_id}: {exc.msg}") from exc
-    return DecisionClaim(approval=_record(item), task_token=item.task_token, claim_id=claim_id)
+    return DecisionClaim(
+        approval=_record(item),
+        task_token=item.task_token,
+        claim_id=claim_id,
+        execution_arn=item.execution_arn,
+    )
+
+
+class EarlierDecision(Record):
+    """A decision that reached Step Functions although its claimant never recorded it (read back
+    from the run's history), recorded in place of the claim that found the task gone."""
+
+    decision: Decision
+    decided_by: str
+    decided_via: str | None = None
+    comment: str | None = None
 
 
 def settle_decision(
-    tenant_id: str, approval_id: str, claim_id: str, status: Status, *, reason: str | None = None
+    tenant_id: str,
+    approval_id: str,
+    claim_id: str,
+    status: Status,
+    *,
+    reason: str | None = None,
+    earlier: EarlierDecision | None = None,
 ) -> bool:
-    """Finish the claim ``claim_id``: ``approved`` / ``rejected``; ``expired`` / ``cancelled`` with the
-    ``reason`` (the run no longer waits); or back to ``pending`` when Step Functions could not be
-    told and the decision may be retried. ``False`` when the claim was taken over meanwhile."""
+    """Finish the claim ``claim_id``: ``approved`` / ``rejected`` (``earlier``: as that decision);
+    ``expired`` / ``cancelled`` with the ``reason`` (the run no longer waits); or back to
+    ``pending`` when Step Functions could not be told and the decision may be retried. ``False``
+    when the claim was taken over meanwhile."""
     item = ApprovalItem(keys.tenant_pk(tenant_id), keys.approval_sk(approval_id))
     actions: list[Any] = [ApprovalItem.status.set(status), ApprovalItem.claim_id.remove()]
+    if earlier is not None:
+        actions += [
+            ApprovalItem.decision.set(earlier.decision),
+            ApprovalItem.decided_by.set(earlier.decided_by),
+            ApprovalItem.decided_via.set(earlier.decided_via)
+            if earlier.decided_via
+            else ApprovalItem.decided_via.remove(),
+            ApprovalItem.comment.set(earlier.comment) if earlier.comment else ApprovalItem.comment.remove(),
+        ]
     if status == "pending":
         actions += [
             ApprovalItem.decision.remove(),
@@ -263,3 +297,18 @@ def record_notifications(tenant_id: str, approval_id: str, deliveries: list[Deli
             condition=ApprovalItem.sk.exists(),
         )
     return _record(item)
+
+
+def expire_pending(tenant_id: str, approval_id: str, *, now: int, reason: str) -> bool:
+    """Close a ``pending`` approval whose links have expired (``False``: it was not such an approval)."""
+    item = ApprovalItem(keys.tenant_pk(tenant_id), keys.approval_sk(approval_id))
+    try:
+        item.update(
+            actions=[ApprovalItem.status.set("expired"), ApprovalItem.closed_reason.set(reason)],
+            condition=(ApprovalItem.status == "pending") & (ApprovalItem.link_expires_at <= now),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise StoreError(f"Could not expire approval {approval_id}: {exc.msg}") from exc
+    return True
