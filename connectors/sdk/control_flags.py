@@ -22,7 +22,22 @@ is ignored. The global flag lives under the reserved tenant ``*`` (no tenant id 
 
 ``block`` raises :class:`~connectors.sdk.errors.BlockedError` (permanent); ``pause`` raises
 :class:`~connectors.sdk.errors.PausedError` (retryable, so the task's ``Retry`` waits the pause
-out). Block wins over pause. Any other action is not enforced here (logged once).
+out). Block wins over pause. ``rate_limit`` (number attribute ``limit_per_minute``) lets at most
+that many calls through per UTC minute for its scope and target: each call takes a slot with one
+conditional ``UpdateItem ... ADD`` on a counter (below), so concurrent functions cannot overshoot,
+and a call over the limit raises :class:`~connectors.sdk.errors.RateLimitedError` (retryable,
+``retry_after`` = seconds to the next minute) so the compiled ``Retry`` backs off. Slots are taken
+only when nothing blocks or pauses the call; under several rate limits (say global and
+connector) a call refused by one has used a slot of those before it. A ``rate_limit`` flag
+without a limit, or any other action, is not enforced here (logged once).
+
+==================  ================  ==================================================
+counter             pk                sk
+==================  ================  ==================================================
+rate-limit window   as its flag's     ``USAGE#ratelimit#<scope>#<target>#<epoch minute>``
+==================  ================  ==================================================
+
+Attributes: ``used`` (added to), ``expires_at`` (the table's TTL, two minutes after the window).
 """
 
 from __future__ import annotations
@@ -35,7 +50,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from connectors.sdk.errors import BlockedError, PausedError, UpstreamUnavailableError
+from connectors.sdk.errors import BlockedError, PausedError, RateLimitedError, UpstreamUnavailableError
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Logger
@@ -47,6 +62,7 @@ __all__ = [
     "ControlFlag",
     "ControlFlags",
     "flag_key",
+    "rate_limit_key",
 ]
 
 FLAG_PREFIX = "CTRL#FLAG#"
@@ -67,6 +83,16 @@ def flag_key(tenant_id: str, scope: str, target: str) -> dict[str, str]:
     return {"pk": f"TENANT#{tenant_id}", "sk": f"{FLAG_PREFIX}{scope}#{target}"}
 
 
+def rate_limit_key(tenant_id: str, scope: str, target: str, minute: int) -> dict[str, str]:
+    """The counter of one rate-limit window (see the module's layout table).
+
+    Example:
+        >>> rate_limit_key("acme", "connector", "slack", 29_547_000)["sk"]
+        'USAGE#ratelimit#connector#slack#29547000'
+    """
+    return {"pk": f"TENANT#{tenant_id}", "sk": f"USAGE#ratelimit#{scope}#{target}#{minute}"}
+
+
 @dataclass(frozen=True, slots=True)
 class ControlFlag:
     """One flag as read from the table.
@@ -84,6 +110,8 @@ class ControlFlag:
     set_by: str
     until: datetime | None
     tenant: str = ""
+    limit_per_minute: int | None = None
+    """For ``rate_limit``: calls let through per UTC minute."""
 
     @classmethod
     def from_item(cls, scope: str, target: str, item: dict[str, Any]) -> ControlFlag:
@@ -93,6 +121,7 @@ class ControlFlag:
             return str(item.get(name, {}).get("S", ""))
 
         until = text("until")
+        limit = item.get("limit_per_minute", {}).get("N")
         return cls(
             scope=scope,
             target=target,
@@ -101,6 +130,7 @@ class ControlFlag:
             set_by=text("set_by"),
             until=datetime.fromisoformat(until) if until else None,
             tenant=text("pk").removeprefix("TENANT#"),
+            limit_per_minute=int(float(limit)) if limit is not None else None,
         )
 
     def active(self, now: datetime) -> bool:
@@ -115,10 +145,20 @@ class ControlFlag:
             "workflow": f"workflow '{self.target}'",
             "connector": f"connector '{self.target}'",
         }.get(self.scope, f"{self.scope} '{self.target}'")
-        verb = "paused" if self.action == "pause" else "blocked"
+        verb = {
+            "pause": "paused",
+            "rate_limit": f"limited to {self.limit_per_minute} calls per minute",
+        }.get(self.action, "blocked")
         until = f" until {self.until.isoformat()}" if self.until else ""
         by = f" (set by {self.set_by})" if self.set_by else ""
         return f"{what} is {verb} by a kill switch{until}: {self.reason or 'no reason given'}{by}"
+
+    @property
+    def enforced(self) -> bool:
+        """Whether connectors enforce it (a rate limit needs its limit)."""
+        return self.action in ("pause", "block") or (
+            self.action == "rate_limit" and self.limit_per_minute is not None and self.limit_per_minute >= 0
+        )
 
 
 class ControlFlags:
@@ -210,7 +250,7 @@ class ControlFlags:
         now = datetime.fromtimestamp(self._clock(), UTC)
         active = [flag for flag in flags if flag.active(now)]
         for flag in active:
-            if flag.action not in ("pause", "block"):
+            if not flag.enforced:
                 self._note_once(
                     logger,
                     f"{flag.scope}/{flag.target}/{flag.action}",
@@ -227,6 +267,39 @@ class ControlFlags:
                 None if None in untils else max((u - now).total_seconds() for u in untils if u is not None)
             )
             raise PausedError(paused[0].describe(), retry_after=retry_after)
+        for flag in active:
+            if flag.action == "rate_limit" and flag.enforced:
+                self._take_slot(flag)
+
+    def _take_slot(self, flag: ControlFlag) -> None:
+        """Count this call in the flag's window, or raise ``RateLimitedError`` when it is full."""
+        now = self._clock()
+        minute = int(now // 60)
+        key = rate_limit_key(flag.tenant or GLOBAL_TENANT, flag.scope, flag.target, minute)
+        limit = int(flag.limit_per_minute or 0)
+        full = f"{flag.describe()} (this minute's {limit} calls are used up)"
+        if limit <= 0:  # nothing gets through (the condition below would let a first call in)
+            raise RateLimitedError(full, retry_after=max(1.0, (minute + 1) * 60 - now))
+        try:
+            self.client.update_item(
+                TableName=str(self.table_name),
+                Key={"pk": {"S": key["pk"]}, "sk": {"S": key["sk"]}},
+                UpdateExpression="ADD used :one SET expires_at = :expires",
+                ConditionExpression="attribute_not_exists(used) OR used < :limit",
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires": {"N": str((minute + 2) * 60)},
+                },
+            )
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code == "ConditionalCheckFailedException":
+                raise RateLimitedError(full, retry_after=max(1.0, (minute + 1) * 60 - now)) from None
+            # As for reading flags: neither pass unchecked nor look like the provider's failure.
+            raise UpstreamUnavailableError(
+                f"could not count the call against a rate limit (kill switch): {type(exc).__name__}"
+            ) from None
 
     def flags(self, *, connector_id: str, tenant_id: str = "", workflow_id: str = "") -> list[ControlFlag]:
         """The flags set for this call (active or not), from the cache or one ``BatchGetItem``."""
