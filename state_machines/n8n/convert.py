@@ -39,12 +39,13 @@ def default_catalog() -> NodeCatalog:
     return NodeCatalog.builtin()
 
 
-def convert(document: Any, *, catalog: NodeCatalog | None = None) -> ImportResult:
+def convert(document: Any, *, catalog: NodeCatalog | None = None, trigger: str | None = None) -> ImportResult:
     """Convert one n8n workflow export (the parsed JSON) into a WFAIB workflow.
 
     Raises ``InvalidN8nDocumentError`` when ``document`` is not an n8n export; everything else
     (unknown nodes, untranslatable expressions, graphs WFAIB cannot express) is reported, and
-    the workflow returned always validates against ``catalog``.
+    the workflow returned always validates against ``catalog``. A WFAIB workflow has one
+    trigger: by default the n8n trigger that reaches the most nodes, or the one named ``trigger``.
 
     Example:
         >>> doc = {"name": "Ping", "nodes": [
@@ -56,7 +57,7 @@ def convert(document: Any, *, catalog: NodeCatalog | None = None) -> ImportResul
         >>> result.workflow["nodes"][0]["params"]["fields"]
         {'got': '{{ $input.msg }}'}
     """
-    return _Converter(_read(document), catalog or default_catalog()).run()
+    return _Converter(_read(document), catalog or default_catalog(), trigger).run()
 
 
 def _read(document: Any) -> dict[str, Any]:
@@ -109,9 +110,10 @@ def _slug(text: str) -> str:
 
 
 class _Converter:
-    def __init__(self, document: dict[str, Any], catalog: NodeCatalog) -> None:
+    def __init__(self, document: dict[str, Any], catalog: NodeCatalog, trigger: str | None = None) -> None:
         self.document = document
         self.catalog = catalog
+        self.chosen_trigger = trigger
         self.nodes: dict[str, N8nNode] = {}
         for raw in document["nodes"]:
             if raw["type"] != _STICKY:
@@ -200,6 +202,11 @@ class _Converter:
         triggers = [
             name for name, node in self.nodes.items() if is_trigger(node) and not self.is_sub_node(name)
         ]
+        if self.chosen_trigger is not None:
+            if self.chosen_trigger not in triggers:
+                known = ", ".join(repr(name) for name in triggers) or "none"
+                raise InvalidN8nDocumentError(f"no trigger named {self.chosen_trigger!r} (triggers: {known})")
+            return self.chosen_trigger
         if not triggers:
             starts = [
                 name

@@ -67,3 +67,21 @@ def test_unreadable_or_invalid_input_exits_2_with_one_line(tmp_path: Path) -> No
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:"), (label, result.output)
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_trigger_can_be_chosen_by_name_and_an_unknown_one_exits_2(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "flow.json",
+        workflow(
+            n8n_node("Hook", "webhook", {"path": "in"}),
+            n8n_node("Start", "manualTrigger"),
+            n8n_node("Go", "noOp"),
+            connections=links(("Hook", "Go"), ("Start", "Go")),
+        ),
+    )
+    target = tmp_path / "out.json"
+    chosen = runner.invoke(app, ["import-n8n", str(source), "-o", str(target), "--trigger", "Start"])
+    assert json.loads(target.read_text())["trigger"]["type"] == "manual"
+    assert chosen.exit_code == 1  # the other trigger was left out
+    unknown = runner.invoke(app, ["import-n8n", str(source), "-o", str(target), "--trigger", "Nope"])
+    assert unknown.exit_code == 2 and "no trigger named 'Nope'" in unknown.output

@@ -347,3 +347,19 @@ def test_a_cycle_outside_a_loop_is_cut_and_reported() -> None:
 def test_documents_that_are_not_n8n_exports_are_refused(document: object) -> None:
     with pytest.raises(InvalidN8nDocumentError):
         convert(document, catalog=CATALOG)
+
+
+def test_the_trigger_reaching_most_nodes_is_chosen_unless_one_is_named() -> None:
+    document = workflow(
+        n8n_node("Hook", "webhook", {"path": "in"}),
+        n8n_node("Daily", "scheduleTrigger", {"rule": {"interval": [{"field": "days"}]}}),
+        n8n_node("A", "noOp"),
+        n8n_node("B", "noOp"),
+        connections=links(("Hook", "A"), ("A", "B"), ("Daily", "B")),
+    )
+    assert imported(document).workflow["trigger"]["type"] == "webhook"
+    daily = convert(document, catalog=CATALOG, trigger="Daily")
+    assert daily.workflow["trigger"]["type"] == "schedule"
+    assert [n["id"] for n in daily.workflow["nodes"]] == ["b"]
+    with pytest.raises(InvalidN8nDocumentError, match="no trigger named 'Nope'"):
+        convert(document, catalog=CATALOG, trigger="Nope")

@@ -36,6 +36,10 @@ def import_n8n(
             "-o", "--output", help="Where to write the workflow (default: <FILE name>.wfaib.json here)."
         ),
     ] = None,
+    trigger: Annotated[
+        str | None,
+        typer.Option(help="The n8n trigger to start from (default: the one that reaches the most nodes)."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print {workflow, report} as JSON instead of a summary.")
     ] = False,
@@ -48,9 +52,9 @@ def import_n8n(
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         _fail(f"{path} is not JSON: {exc}")
     try:
-        result = convert(document, catalog=node_catalog())
+        result = convert(document, catalog=node_catalog(), trigger=trigger)
     except InvalidN8nDocumentError as exc:
-        _fail(f"{path} is not an n8n workflow export: {exc}")
+        _fail(f"cannot import {path}: {exc}")
     target = output if output is not None else Path(f"{path.stem}.wfaib.json")
     try:
         target.write_text(json.dumps(result.workflow, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
