@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from connectors.mysql.errors import map_mysql_error
 from connectors.sdk import ActionContext, AuthError, BasicAuth, BasicCredential, Connector, ConnectorError
+from connectors.sdk.sql import url_or_host_problem
 
 if TYPE_CHECKING:
     import ssl
@@ -56,12 +57,11 @@ class MySQLCredential(BasicCredential):
 
     @model_validator(mode="after")
     def _url_or_host(self) -> MySQLCredential:
-        if self.url is None and not self.host:
-            raise ValueError("give either url or host")
-        if self.url is not None and (self.host or self.username or self.database):
-            raise ValueError("give either url or host/username/database, not both")
-        if self.url is not None and urlsplit(self.url.get_secret_value()).scheme not in {"mysql", "mariadb"}:
-            raise ValueError("url must start with mysql://")
+        problem = url_or_host_problem(
+            self.url, self.host, self.username, self.database, {"mysql", "mariadb"}, "mysql://"
+        )
+        if problem:
+            raise ValueError(problem)
         return self
 
 

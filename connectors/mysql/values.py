@@ -7,12 +7,11 @@ binary base64. JSON columns arrive as text (MariaDB stores JSON as LONGTEXT): pa
 
 from __future__ import annotations
 
-import base64
 import datetime
-import decimal
 import json
-import math
 from typing import Any
+
+from connectors.sdk.sql import json_value
 
 __all__ = ["bind_value", "to_json"]
 
@@ -28,32 +27,23 @@ def _time_text(value: datetime.timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}"
 
 
+def _mysql_form(value: Any) -> Any:
+    if isinstance(value, datetime.timedelta):
+        return _time_text(value)
+    if isinstance(value, set | frozenset):  # SET columns
+        return sorted(str(item) for item in value)
+    return str(value)
+
+
 def to_json(value: Any) -> Any:
     """A JSON-safe form of one column value.
 
     Example:
+        >>> import decimal
         >>> to_json({"total": decimal.Decimal("10.50"), "at": datetime.timedelta(hours=9, minutes=5)})
         {'total': '10.50', 'at': '09:05:00'}
     """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return _time_text(value)
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, set | frozenset):
-        return sorted(str(item) for item in value)
-    if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    return str(value)
+    return json_value(value, _mysql_form)
 
 
 def bind_value(value: Any) -> Any:

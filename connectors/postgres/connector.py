@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from connectors.postgres.errors import map_postgres_error
 from connectors.sdk import ActionContext, AuthError, BasicAuth, BasicCredential, Connector
+from connectors.sdk.sql import url_or_host_problem
 
 if TYPE_CHECKING:
     import psycopg
@@ -56,15 +57,11 @@ class PostgresCredential(BasicCredential):
 
     @model_validator(mode="after")
     def _url_or_host(self) -> PostgresCredential:
-        if self.url is None and not self.host:
-            raise ValueError("give either url or host")
-        if self.url is not None and (self.host or self.username or self.database):
-            raise ValueError("give either url or host/username/database, not both")
-        if self.url is not None and urlsplit(self.url.get_secret_value()).scheme not in {
-            "postgres",
-            "postgresql",
-        }:
-            raise ValueError("url must start with postgresql://")
+        problem = url_or_host_problem(
+            self.url, self.host, self.username, self.database, {"postgres", "postgresql"}, "postgresql://"
+        )
+        if problem:
+            raise ValueError(problem)
         return self
 
 

@@ -7,39 +7,29 @@ and composites stay structured.
 
 from __future__ import annotations
 
-import base64
 import datetime
-import decimal
-import math
 from typing import Any
 
+from connectors.sdk.sql import json_value
+
 __all__ = ["bind_value", "to_json"]
+
+
+def _postgres_form(value: Any) -> Any:
+    if isinstance(value, datetime.timedelta):  # interval
+        return value.total_seconds()
+    return str(value)
 
 
 def to_json(value: Any) -> Any:
     """A JSON-safe form of one column value.
 
     Example:
+        >>> import decimal
         >>> to_json({"total": decimal.Decimal("10.50"), "at": datetime.date(2026, 11, 22)})
         {'total': '10.50', 'at': '2026-11-22'}
     """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    return str(value)
+    return json_value(value, _postgres_form)
 
 
 def bind_value(value: Any) -> Any:
