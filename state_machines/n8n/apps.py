@@ -47,7 +47,7 @@ def _pairs(context: NodeContext, container: Any, key: str = "parameters") -> dic
 
 
 def _emails(context: NodeContext, value: Any) -> list[Any]:
-    """A comma-separated address list (or one expression) as a list."""
+    """A comma-separated list (addresses, URLs), or one expression, as a list."""
     translated = context.text(value)
     if not isinstance(translated, str) or not translated:
         return []
@@ -396,6 +396,21 @@ def airtable(context: NodeContext) -> Mapped:
         values = (node.param("columns") or {}).get("value")
         records: Any = [context.value(values)] if isinstance(values, dict) and values else "{{ [$input] }}"
         return Mapped(context.require("airtable.create_records"), _clean({**where, "records": records}))
+    if operation in ("update", "upsert") and node.version >= 2:
+        values = dict((node.param("columns") or {}).get("value") or {})
+        matching = [str(column) for column in (node.param("columns") or {}).get("matchingColumns") or []]
+        if not values:
+            raise UnsupportedNodeError(
+                "an Airtable update that maps input fields automatically cannot be imported"
+            )
+        record: dict[str, Any] = {}
+        if operation == "update" and matching == ["id"] and "id" in values:
+            record["id"] = context.text(values.pop("id"))
+        record["fields"] = context.value(values)
+        params: dict[str, Any] = {**where, "records": [record]}
+        if "id" not in record:
+            params["merge_on"] = matching[:3]
+        return Mapped(context.require("airtable.update_records"), _clean(params))
     if operation in ("search", "list"):
         formula = node.param("filterByFormula", node.option("additionalOptions", "filterByFormula", ""))
         return Mapped(
@@ -682,6 +697,8 @@ def agent(context: NodeContext) -> Mapped:
 def openai_langchain(context: NodeContext) -> Mapped:
     node = context.node
     resource, operation = _operation(context, "text", "message")
+    if resource == "image" and operation == "analyze":
+        return _analyze_image(context)
     if resource != "text" or operation != "message":
         raise _unsupported(context, resource, operation)
     messages = []
@@ -702,6 +719,28 @@ def openai_langchain(context: NodeContext) -> Mapped:
     if context.attached("ai_tool"):
         raise UnsupportedNodeError("OpenAI tools attached to the message node have no WFAIB equivalent yet")
     return Mapped(context.require("llm.chat"), _clean(params))
+
+
+def _analyze_image(context: NodeContext) -> Mapped:
+    """OpenAI's *Analyze image* (by URL) is a chat message whose content holds the image parts."""
+    node = context.node
+    if node.param("inputType", "url") != "url":
+        raise UnsupportedNodeError("analyzing an image from n8n binary data has no WFAIB equivalent")
+    urls = _emails(context, node.param("imageUrls", ""))
+    if not urls:
+        raise UnsupportedNodeError("no image URL is given")
+    content: list[dict[str, Any]] = [
+        {"type": "text", "text": context.value(node.param("text", "What's in this image?"))}
+    ]
+    content.extend({"type": "image_url", "image_url": {"url": url}} for url in urls)
+    params: dict[str, Any] = {
+        "model": str(locator(node.param("modelId", "gpt-4o"))),
+        "messages": [{"role": "user", "content": content}],
+    }
+    tokens = node.option("options", "maxTokens")
+    if isinstance(tokens, int) and tokens > 0:
+        params["max_tokens"] = tokens
+    return Mapped(context.require("llm.chat"), params)
 
 
 def openai_base(context: NodeContext) -> Mapped:

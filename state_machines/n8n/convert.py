@@ -99,6 +99,11 @@ def _node(raw: dict[str, Any]) -> N8nNode:
         on_error=raw.get("onError") if isinstance(raw.get("onError"), str) else None,
         credentials=raw["credentials"] if isinstance(raw.get("credentials"), dict) else {},
         notes=raw.get("notes") if isinstance(raw.get("notes"), str) else None,
+        retry_on_fail=raw.get("retryOnFail") is True,
+        max_tries=raw["maxTries"] if isinstance(raw.get("maxTries"), int) else 3,
+        wait_between_tries_ms=raw["waitBetweenTries"]
+        if isinstance(raw.get("waitBetweenTries"), int)
+        else 1000,
     )
 
 
@@ -387,18 +392,12 @@ class _Converter:
         elif node.on_error == "continueErrorOutput":
             result["on_error"] = "branch"
         node_type = self.catalog.get(mapped.type, 1)
-        if node_type is not None and node_type.kind in _RETRY_KINDS and node.parameters is not None:
-            raw: dict[str, Any] = next((r for r in self.document["nodes"] if r.get("name") == node.name), {})
-            if raw.get("retryOnFail"):
-                tries = raw.get("maxTries", 3)
-                wait = raw.get("waitBetweenTries", 1000)
-                result["retry"] = {
-                    "max_attempts": max(0, min(25, int(tries) - 1 if isinstance(tries, int) else 2)),
-                    "interval_seconds": max(
-                        1, min(86_400, int(wait) // 1000 if isinstance(wait, int) else 1)
-                    ),
-                    "backoff_rate": 1.0,
-                }
+        if node_type is not None and node_type.kind in _RETRY_KINDS and node.retry_on_fail:
+            result["retry"] = {
+                "max_attempts": max(0, min(25, node.max_tries - 1)),
+                "interval_seconds": max(1, min(86_400, node.wait_between_tries_ms // 1000)),
+                "backoff_rate": 1.0,
+            }
 
     def demote(self, draft: Draft, node: dict[str, Any], reason: str) -> None:
         """Turn a node that does not validate into a placeholder (called by the repair loop)."""

@@ -36,6 +36,9 @@ class N8nNode:
     on_error: str | None = None
     credentials: dict[str, Any] = field(default_factory=dict)
     notes: str | None = None
+    retry_on_fail: bool = False
+    max_tries: int = 3
+    wait_between_tries_ms: int = 1000
 
     @property
     def short_type(self) -> str:

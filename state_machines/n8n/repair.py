@@ -11,6 +11,7 @@ an expression, or wires an output that was empty, so the loop ends.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,23 +118,9 @@ def _fix(
     by_code: dict[str, list[Problem]] = {}
     for problem in problems:
         by_code.setdefault(problem.code, []).append(problem)
-    for code in (
-        "unknown_branch",
-        "branch_fan_out",
-        "error_edge_unused",
-        "cycle",
-        "loop_body_escapes",
-        "loop_body_entered",
-        "multiple_starts",
-        "no_start",
-        "unreachable",
-        "missing_branch",
-        "tangled_branches",
-        "error_edge_leaves_branch",
-    ):
+    for code, handler in _STRUCTURE_FIXES.items():
         if code in by_code:
-            handler = globals()[f"_fix_{code}"]
-            changed: bool = handler(draft, by_code[code], workflow, catalog)
+            changed = handler(draft, by_code[code], workflow, catalog)
             if changed:
                 return True
     for problem in problems:
@@ -400,3 +387,21 @@ def _fix_expression(draft: Draft, problem: Problem) -> None:
     else:
         parent[key] = marker("=" + original)
     draft.untranslated.setdefault(node["id"], []).append(f"{original} ({problem.message})")
+
+
+# Structure first (in this order: each fix can make a later problem disappear), then params and
+# expressions, which the validator checks only once the structure is sound.
+_STRUCTURE_FIXES: dict[str, Callable[[Draft, list[Problem], Workflow, NodeCatalog], bool]] = {
+    "unknown_branch": _fix_unknown_branch,
+    "branch_fan_out": _fix_branch_fan_out,
+    "error_edge_unused": _fix_error_edge_unused,
+    "cycle": _fix_cycle,
+    "loop_body_escapes": _fix_loop_body_escapes,
+    "loop_body_entered": _fix_loop_body_entered,
+    "multiple_starts": _fix_multiple_starts,
+    "no_start": _fix_no_start,
+    "unreachable": _fix_unreachable,
+    "missing_branch": _fix_missing_branch,
+    "tangled_branches": _fix_tangled_branches,
+    "error_edge_leaves_branch": _fix_error_edge_leaves_branch,
+}
