@@ -17,6 +17,7 @@ from typing import Any
 from state_machines.model import NodeCatalog, NodeKind, Workflow
 from state_machines.model.validate import JSONATA_FUNCTIONS, RESERVED_VARIABLES, validate_workflow
 from state_machines.n8n.control import passthrough
+from state_machines.n8n.export import ExportedNode, N8nExport, read_export
 from state_machines.n8n.expressions import ExpressionContext, UntranslatableError
 from state_machines.n8n.mapping import MAPPERS
 from state_machines.n8n.nodes import Mapped, N8nNode, NodeContext, UnsupportedNodeError
@@ -57,53 +58,23 @@ def convert(document: Any, *, catalog: NodeCatalog | None = None, trigger: str |
         >>> result.workflow["nodes"][0]["params"]["fields"]
         {'got': '{{ $input.msg }}'}
     """
-    return _Converter(_read(document), catalog or default_catalog(), trigger).run()
+    return _Converter(read_export(document), catalog or default_catalog(), trigger).run()
 
 
-def _read(document: Any) -> dict[str, Any]:
-    if not isinstance(document, dict):
-        raise InvalidN8nDocumentError("an n8n workflow export is a JSON object")
-    if not isinstance(document.get("nodes"), list):
-        raise InvalidN8nDocumentError("an n8n workflow export has a 'nodes' list")
-    if "connections" in document and not isinstance(document["connections"], dict):
-        raise InvalidN8nDocumentError("'connections' must be an object")
-    for index, node in enumerate(document["nodes"]):
-        if (
-            not isinstance(node, dict)
-            or not isinstance(node.get("name"), str)
-            or not isinstance(node.get("type"), str)
-        ):
-            raise InvalidN8nDocumentError(f"node {index} has no 'name' and 'type'")
-        if "parameters" in node and not isinstance(node["parameters"], dict):
-            raise InvalidN8nDocumentError(f"node '{node['name']}' has parameters that are not an object")
-    return document
-
-
-def _node(raw: dict[str, Any]) -> N8nNode:
-    position = raw.get("position")
-    point = None
-    if (
-        isinstance(position, list)
-        and len(position) == 2
-        and all(isinstance(v, int | float) for v in position)
-    ):
-        point = (float(position[0]), float(position[1]))
-    version = raw.get("typeVersion", 1)
+def _node(raw: ExportedNode) -> N8nNode:
     return N8nNode(
-        name=raw["name"],
-        type=raw["type"],
-        version=float(version) if isinstance(version, int | float) else 1.0,
-        parameters=raw.get("parameters") or {},
-        position=point,
-        disabled=bool(raw.get("disabled")),
-        on_error=raw.get("onError") if isinstance(raw.get("onError"), str) else None,
-        credentials=raw["credentials"] if isinstance(raw.get("credentials"), dict) else {},
-        notes=raw.get("notes") if isinstance(raw.get("notes"), str) else None,
-        retry_on_fail=raw.get("retryOnFail") is True,
-        max_tries=raw["maxTries"] if isinstance(raw.get("maxTries"), int) else 3,
-        wait_between_tries_ms=raw["waitBetweenTries"]
-        if isinstance(raw.get("waitBetweenTries"), int)
-        else 1000,
+        name=raw.name,
+        type=raw.type,
+        version=raw.type_version,
+        parameters=raw.parameters,
+        position=raw.position,
+        disabled=raw.disabled,
+        on_error=raw.on_error,
+        credentials=raw.credentials,
+        notes=raw.notes,
+        retry_on_fail=raw.retry_on_fail,
+        max_tries=raw.max_tries,
+        wait_between_tries_ms=raw.wait_between_tries,
     )
 
 
@@ -115,14 +86,14 @@ def _slug(text: str) -> str:
 
 
 class _Converter:
-    def __init__(self, document: dict[str, Any], catalog: NodeCatalog, trigger: str | None = None) -> None:
+    def __init__(self, document: N8nExport, catalog: NodeCatalog, trigger: str | None = None) -> None:
         self.document = document
         self.catalog = catalog
         self.chosen_trigger = trigger
         self.nodes: dict[str, N8nNode] = {}
-        for raw in document["nodes"]:
-            if raw["type"] != _STICKY:
-                self.nodes.setdefault(raw["name"], _node(raw))
+        for raw in document.nodes:
+            if raw.type != _STICKY:
+                self.nodes.setdefault(raw.name, _node(raw))
         self.main: dict[str, list[list[str]]] = {}
         self.attachments: dict[str, dict[str, list[N8nNode]]] = {}
         self.sub_root: dict[str, str] = {}
@@ -135,15 +106,13 @@ class _Converter:
     # -- reading ------------------------------------------------------------------------------
 
     def read_connections(self) -> None:
-        for source, outputs in (self.document.get("connections") or {}).items():
-            if source not in self.nodes or not isinstance(outputs, dict):
+        for source, outputs in self.document.connections.items():
+            if source not in self.nodes:
                 continue
             for kind, lists in outputs.items():
-                if not isinstance(lists, list):
-                    continue
                 for index, targets in enumerate(lists):
                     for target in targets or []:
-                        name = target.get("node") if isinstance(target, dict) else None
+                        name = target.node
                         if name not in self.nodes:
                             continue
                         if kind == "main":
@@ -174,8 +143,17 @@ class _Converter:
         self.read_connections()
         trigger_name = self.pick_trigger()
         reachable = self.reachable(trigger_name)
-        timezone = str((self.document.get("settings") or {}).get("timezone") or "UTC")
-        trigger = convert_trigger(self.nodes[trigger_name] if trigger_name else None, timezone)
+        timezone = str((self.document.settings or {}).get("timezone") or "UTC")
+        try:
+            trigger = convert_trigger(self.nodes[trigger_name] if trigger_name else None, timezone)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            # Free-form n8n parameters again: an odd trigger must not stop the import.
+            trigger = TriggerResult(
+                {"type": "manual"},
+                native=False,
+                reason=f"its parameters have a shape the importer does not know ({type(exc).__name__}); "
+                "a manual trigger stands in",
+            )
         self.account_trigger(trigger_name, trigger)
         self.assign_ids(reachable)
         draft = Draft(self.workflow_shell(trigger), used_ids=set(self.ids.values()))
@@ -292,21 +270,17 @@ class _Converter:
             self.ids[name] = candidate
 
     def workflow_shell(self, trigger: TriggerResult) -> dict[str, Any]:
-        name = (
-            str(self.document.get("name") or "Imported n8n workflow")[:200].strip() or "Imported n8n workflow"
-        )
-        settings: dict[str, Any] = (
-            self.document["settings"] if isinstance(self.document.get("settings"), dict) else {}
-        )
+        name = (self.document.name or "")[:200].strip() or "Imported n8n workflow"
+        settings = self.document.settings or {}
         tags = ["n8n-import"] + [
             str(tag.get("name") if isinstance(tag, dict) else tag)
-            for tag in self.document.get("tags") or []
-            if isinstance(tag, dict | str)
+            for tag in self.document.tags or []
+            if isinstance(tag, str) or (isinstance(tag, dict) and isinstance(tag.get("name"), str))
         ]
         shell: dict[str, Any] = {
             "id": (re.sub(r"[^A-Za-z0-9_\-]+", "-", name).strip("-_") or "n8n-import")[:80],
             "name": name,
-            "description": str(self.document.get("description") or "Imported from n8n."),
+            "description": self.document.description or "Imported from n8n.",
             "trigger": trigger.trigger,
             "nodes": [],
             "edges": [],
