@@ -31,7 +31,7 @@ class ExportedConnection(_Exported):
 class ExportedNode(_Exported):
     name: str
     type: str
-    type_version: Annotated[float, Field(alias="typeVersion")] = 1
+    type_version: Annotated[float, Field(alias="typeVersion")] = 1.0
     parameters: dict[str, Any] = Field(default_factory=dict)
     position: tuple[float, float] | None = None
     disabled: bool = False
