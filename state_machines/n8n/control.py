@@ -409,9 +409,7 @@ def aggregate_node(context: NodeContext) -> Mapped:
     for field in (node.param("fieldsToAggregate") or {}).get("fieldToAggregate") or []:
         source = str(field.get("fieldToAggregate", ""))
         target = str(field.get("outputFieldName") or source) if field.get("renameField") else source
-        if not source or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", source):
-            raise UnsupportedNodeError(f"the field '{source}' cannot be aggregated by path")
-        output[target] = "{{ [$input." + source + "] }}"
+        output[target] = "{{ [" + _path(source) + "] }}"
     if not output:
         raise UnsupportedNodeError("no fields to aggregate")
     return Mapped("data.transform", {"output": output})
@@ -419,9 +417,69 @@ def aggregate_node(context: NodeContext) -> Mapped:
 
 def split_out(context: NodeContext) -> Mapped:
     field = str(context.node.param("fieldToSplitOut", ""))
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", field):
-        raise UnsupportedNodeError(f"splitting out '{field}' needs a plain field path")
-    return Mapped("data.transform", {"output": "{{ [$input." + field + "] }}"})
+    if "," in field:
+        raise UnsupportedNodeError("splitting out several fields at once cannot be imported")
+    return Mapped("data.transform", {"output": "{{ [" + _path(field) + "] }}"})
+
+
+def _path(field: str, root: str = "$input") -> str:
+    """``a.b c`` → ``$input.a.`b c``` (n8n field names may hold spaces and other characters)."""
+    steps = [step for step in field.split(".") if step]
+    if not steps or any("`" in step for step in steps):
+        raise UnsupportedNodeError(f"'{field}' is not a field path")
+    return ".".join(
+        [root, *(step if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", step) else f"`{step}`" for step in steps)]
+    )
+
+
+_SUMMARIES = {
+    "sum": ("sum", "$sum([{path}])"),
+    "average": ("average", "$average([{path}])"),
+    "min": ("min", "$min([{path}])"),
+    "max": ("max", "$max([{path}])"),
+    "count": ("count", "$count([{path}])"),
+    "countUnique": ("unique_count", "$count($distinct([{path}]))"),
+    "append": ("appended", "[{path}]"),
+}
+
+
+def summarize_node(context: NodeContext) -> Mapped:
+    node = context.node
+    if node.param("fieldsToSplitBy") or node.option("options", "outputFormat") == "separateItems":
+        raise UnsupportedNodeError("summarizing by groups (split by fields) cannot be imported")
+    output: dict[str, str] = {}
+    for entry in (node.param("fieldsToSummarize") or {}).get("values") or []:
+        aggregation, field = str(entry.get("aggregation", "count")), str(entry.get("field", ""))
+        if aggregation == "concatenate":
+            separator = json.dumps(str(entry.get("separateBy", ",")), ensure_ascii=False)
+            output[f"concatenated_{field}"] = (
+                "{{ $join([" + _path(field) + "].$string($), " + separator + ") }}"
+            )
+        elif aggregation in _SUMMARIES:
+            prefix, template = _SUMMARIES[aggregation]
+            output[f"{prefix}_{field}"] = "{{ " + template.format(path=_path(field)) + " }}"
+        else:
+            raise UnsupportedNodeError(f"the summary '{aggregation}' cannot be imported")
+    if not output:
+        raise UnsupportedNodeError("nothing to summarize")
+    return Mapped("data.transform", {"output": output})
+
+
+def item_lists(context: NodeContext) -> Mapped:
+    """The older Item Lists node: one operation of what became Split Out, Aggregate, Sort, …"""
+    operation = context.node.param("operation", "splitOutItems")
+    mapper = {
+        "splitOutItems": split_out,
+        "aggregateItems": aggregate_node,
+        "concatenateItems": aggregate_node,
+        "removeDuplicates": remove_duplicates,
+        "sort": sort_node,
+        "limit": limit_node,
+        "summarize": summarize_node,
+    }.get(str(operation))
+    if mapper is None:
+        raise UnsupportedNodeError(f"Item Lists '{operation}' cannot be imported")
+    return mapper(context)
 
 
 def limit_node(context: NodeContext) -> Mapped:
@@ -447,9 +505,7 @@ def sort_node(context: NodeContext) -> Mapped:
         raise UnsupportedNodeError("only a simple sort by fields can be imported")
     terms = []
     for field in fields:
-        name = str(field.get("fieldName", ""))
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
-            raise UnsupportedNodeError(f"sorting by '{name}' needs a plain field path")
+        name = _path(str(field.get("fieldName", "")), "")[1:]
         terms.append(("<" if field.get("order", "ascending") == "ascending" else ">") + name)
     return Mapped("data.transform", {"output": "{{ [$input]^(" + ", ".join(terms) + ") }}"})
 
@@ -507,4 +563,6 @@ CONTROL_MAPPERS = {
     "n8n-nodes-base.removeDuplicates": remove_duplicates,
     "n8n-nodes-base.sort": sort_node,
     "n8n-nodes-base.respondToWebhook": respond_to_webhook,
+    "n8n-nodes-base.summarize": summarize_node,
+    "n8n-nodes-base.itemLists": item_lists,
 }

@@ -162,6 +162,32 @@ def _single(node: dict[str, Any]) -> dict[str, Any]:
             {"items": "{{ $input }}", "condition": "{{ $item.paid = true }}"},
         ),
         (
+            n8n_node(
+                "Sum",
+                "summarize",
+                {
+                    "fieldsToSummarize": {
+                        "values": [
+                            {"field": "Page Views", "aggregation": "sum"},
+                            {"field": "text", "aggregation": "concatenate", "separateBy": " "},
+                        ]
+                    }
+                },
+            ),
+            "data.transform",
+            {
+                "output": {
+                    "sum_Page Views": "{{ $sum([$input.`Page Views`]) }}",
+                    "concatenated_text": '{{ $join([$input.text].$string($), " ") }}',
+                }
+            },
+        ),
+        (
+            n8n_node("L", "itemLists", {"fieldToSplitOut": "data.rows"}, typeVersion=3),
+            "data.transform",
+            {"output": "{{ [$input.data.rows] }}"},
+        ),
+        (
             n8n_node("X", "stopAndError", {"errorMessage": "={{ $json.reason }}"}),
             "logic.fail",
             {"error": "WorkflowFailed", "cause": "{{ $input.reason }}"},
