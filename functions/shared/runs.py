@@ -1,12 +1,21 @@
-"""Starting a run, the one way every trigger does it (API, re-run, webhooks; later schedules, events).
+"""Starting a run, the one way every trigger does it (API, re-run, webhooks, schedules, events).
 
 A run is a Step Functions execution named by the run id, on the alias of the environment, with
 a run item in the table saying who started it, how, with what input and on which version.
+
+A Standard start makes five calls, whoever triggers it: one read of everything it checks
+(``store.read_start_context``: the workflow, the quota, the global, tenant and workflow flags, and
+for a webhook the webhook itself), the idempotency claim and the quota counter (one conditional
+write each, ``store.record_start``), the run with its audit entry (one batch write), then
+``StartExecution``. The run is recorded before the execution starts, under the name the execution
+will have: a start Step Functions refuses is forgotten again (a retry starts afresh); one whose
+outcome is unknown (the call timed out) is finished by the retry, which finds the claim.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,11 +25,12 @@ from functions.shared import stepfunctions, store
 from functions.shared.exceptions import ItemNotFoundError, RunRefusedError
 from functions.shared.keys import new_sortable_id
 from functions.shared.settings import Settings
-from functions.shared.store import RunRecord, WorkflowRecord
+from functions.shared.store import ClaimRequest, RunRecord, Slot, StartContext, WorkflowRecord
 
 __all__ = ["KEEP_KEYS_FOR", "start_once", "start_run"]
 
 KEEP_KEYS_FOR = timedelta(days=7)
+_SCOPE_NAMES = {"global": "the platform", "tenant": "this tenant"}
 
 
 def start_run(
@@ -35,73 +45,25 @@ def start_run(
     rerun_of: str | None = None,
     run_id: str | None = None,
     workflow: WorkflowRecord | None = None,
+    context: StartContext | None = None,
 ) -> RunRecord:
-    """Start the workflow published to ``environment``; ``RunRefusedError`` if it is not published there.
+    """Start the workflow published to ``environment``; ``RunRefusedError`` if it may not start.
 
     ``run_id`` (the execution name) may be fixed in advance by a caller that needs the start to be
     idempotent: Step Functions refuses a second execution of the same name, so a retried start
-    cannot run twice. ``workflow`` saves a read when the caller has just read it.
+    cannot run twice. ``context`` saves the read when the caller has just made it; ``workflow``
+    (read by the caller) is used instead of the one read with the context.
     """
-    workflow = workflow or store.get_workflow(tenant_id, workflow_id)
-    published = workflow.environments.get(environment)
-    if not published:
-        raise RunRefusedError(
-            "not_published",
-            f"Workflow '{workflow_id}' is not published to {environment}; publish it first.",
-            {"environment": environment, "published_to": sorted(workflow.environments)},
-        )
-    _check_controls(settings, tenant_id, workflow_id)
-    fixed_name = run_id is not None
-    run_id = run_id or new_sortable_id()
-    alias_arn = f"{published['state_machine_arn']}:{environment}"
-    finished: dict[str, Any] = {}
-    if published.get("execution_type") == "EXPRESS":
-        # Nothing can describe an Express execution afterwards: run it to the end and keep the result.
-        result = stepfunctions.start_sync_execution(settings, alias_arn, run_id, input_document)
-        execution_arn = str(result["executionArn"])
-        finished = {
-            "status": str(result["status"]),
-            "stopped_at": result.get("stopDate"),
-            "output": stepfunctions.decode_json(result.get("output")),
-            "error": result.get("error"),
-            "cause": result.get("cause"),
-        }
-    else:
-        try:
-            execution_arn = stepfunctions.start_execution(settings, alias_arn, run_id, input_document)
-        except ClientError as exc:
-            if not fixed_name or exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
-                raise
-            # An earlier attempt of this very start got as far as Step Functions: it is the run.
-            execution_arn = stepfunctions.execution_arn(str(published["state_machine_arn"]), run_id)
-    run = RunRecord(
-        id=run_id,
-        workflow_id=workflow_id,
-        workflow_version=int(published["version"]),
-        environment=environment,
-        execution_arn=execution_arn,
-        status="RUNNING",
-        input=input_document,
-        started_at=datetime.now(UTC),
+    context = context or store.read_start_context(tenant_id, workflow_id)
+    start = _Start(settings, tenant_id, workflow_id, environment, context, workflow)
+    return start.run(
+        input_document,
+        run_id=run_id or new_sortable_id(),
         started_by=started_by,
         trigger=trigger,
         rerun_of=rerun_of,
-    ).model_copy(update=finished)
-    store.put_run(tenant_id, run)
-    action = "run.rerun" if rerun_of else "run.start"
-    store.write_audit(
-        tenant_id,
-        actor=started_by,
-        action=action,
-        resource=f"run/{run_id}",
-        details={
-            "workflow_id": workflow_id,
-            "environment": environment,
-            "trigger": trigger,
-            "rerun_of": rerun_of,
-        },
-    )
-    return run
+        claim=None,
+    )[0]
 
 
 def start_once(
@@ -116,78 +78,234 @@ def start_once(
     started_by: str,
     trigger: str,
     workflow: WorkflowRecord | None = None,
+    context: StartContext | None = None,
 ) -> tuple[RunRecord, bool]:
     """Start at most one run per ``key``: ``(run, replayed)``; a repeat gets the first run back.
 
     The key is claimed with a conditional write before anything starts, and the run id claimed
-    with it becomes the execution's name, which Step Functions never runs twice. A start that
-    failed or was refused leaves the claim: its retry finishes that very start. ``fingerprint``
-    (a hash of the request) tells a retry from a different request that reuses the key.
+    with it becomes the execution's name, which Step Functions never runs twice. ``fingerprint``
+    (a hash of the request) tells a retry from a different request that reuses the key. A start
+    refused by a flag or because it is not published claims nothing; one refused by the quota
+    keeps its claim, and its retry finishes that very start.
     """
-    key_hash = hashlib.sha256(key.encode()).hexdigest()[:40]
-    claim = store.claim_idempotency_key(
-        tenant_id,
-        workflow_id,
-        key_hash,
+    context = context or store.read_start_context(tenant_id, workflow_id)
+    start = _Start(settings, tenant_id, workflow_id, environment, context, workflow)
+    claim = ClaimRequest(
+        workflow_id=workflow_id,
+        key_hash=hashlib.sha256(key.encode()).hexdigest()[:40],
         run_id=new_sortable_id(),
         body_sha256=fingerprint,
         keep_for=KEEP_KEYS_FOR,
     )
-    if not claim.claimed:
-        if claim.body_sha256 != fingerprint:
+    return start.run(
+        input_document,
+        run_id=claim.run_id,
+        started_by=started_by,
+        trigger=trigger,
+        rerun_of=None,
+        claim=claim,
+    )
+
+
+@dataclass
+class _Start:
+    """One start of one workflow in one environment, from what ``read_start_context`` read."""
+
+    settings: Settings
+    tenant_id: str
+    workflow_id: str
+    environment: str
+    context: StartContext
+    workflow: WorkflowRecord | None
+
+    def run(
+        self,
+        input_document: Any,
+        *,
+        run_id: str,
+        started_by: str,
+        trigger: str,
+        rerun_of: str | None,
+        claim: ClaimRequest | None,
+    ) -> tuple[RunRecord, bool]:
+        published = self._published()
+        now = datetime.now(UTC)
+        slots = self._slots(now)
+        audit = {
+            "actor": started_by,
+            "action": "run.rerun" if rerun_of else "run.start",
+            "resource": f"run/{run_id}",
+            "details": {
+                "workflow_id": self.workflow_id,
+                "environment": self.environment,
+                "trigger": trigger,
+                "rerun_of": rerun_of,
+            },
+        }
+        run = RunRecord(
+            id=run_id,
+            workflow_id=self.workflow_id,
+            workflow_version=int(published["version"]),
+            environment=self.environment,
+            execution_arn=stepfunctions.execution_arn(str(published["state_machine_arn"]), run_id),
+            status="RUNNING",
+            input=input_document,
+            started_at=now,
+            started_by=started_by,
+            trigger=trigger,
+            rerun_of=rerun_of,
+        )
+        express = published.get("execution_type") == "EXPRESS"
+        try:
+            claimed = store.record_start(
+                self.tenant_id,
+                # An Express run is recorded with its result, once it has one.
+                run=None if express else run,
+                audit=None if express else audit,
+                claim=claim,
+                slots=slots,
+            )
+        except store.SlotFullError as exc:
+            raise _quota_refusal(exc.slot, self.context, now) from exc
+        if claimed is not None and not claimed.claimed:
+            return self._replay(claimed, claim, input_document, published, started_by, trigger), True
+        alias_arn = f"{published['state_machine_arn']}:{self.environment}"
+        if express:
+            return self._run_express(run, audit, alias_arn), False
+        try:
+            stepfunctions.start_execution(self.settings, alias_arn, run_id, input_document)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+                # Step Functions answered: nothing started, so nothing may stay recorded.
+                store.forget_start(self.tenant_id, run_id, claim)
+                raise
+        return run, False
+
+    def _published(self) -> dict[str, Any]:
+        workflow = self.workflow or self.context.workflow
+        if workflow is None:
+            raise ItemNotFoundError("Workflow", self.workflow_id)
+        published: dict[str, Any] | None = workflow.environments.get(self.environment)
+        if not published:
+            raise RunRefusedError(
+                "not_published",
+                f"Workflow '{self.workflow_id}' is not published to {self.environment}; publish it first.",
+                {"environment": self.environment, "published_to": sorted(workflow.environments)},
+            )
+        return published
+
+    def _slots(self, now: datetime) -> list[Slot]:
+        """Refuse when a pause or block flag applies; the counters a start must fit in otherwise.
+
+        Never silent: the caller gets ``RunRefusedError`` with the reason (and when to retry).
+        """
+        window = int(now.timestamp()) // 60
+        slots: list[Slot] = []
+        for flag in self.context.flags:
+            if not flag.active(now):
+                continue
+            if flag.action == "rate_limit":
+                if flag.limit_per_minute is not None:
+                    owner = store.GLOBAL_TENANT if flag.scope == "global" else self.tenant_id
+                    counter = f"flag-{flag.scope}-{flag.target}"
+                    slots.append(
+                        Slot(tenant_id=owner, counter=counter, window=window, limit=flag.limit_per_minute)
+                    )
+                continue
+            retry_after = int((flag.until - now).total_seconds()) + 1 if flag.until else None
+            what = _SCOPE_NAMES.get(flag.scope, f"workflow '{self.workflow_id}'")
+            raise RunRefusedError(
+                "paused" if flag.action == "pause" else "blocked",
+                f"New runs of {what} are {flag.action}ed: {flag.reason}",
+                flag.model_dump(mode="json"),
+                retry_after=retry_after,
+            )
+        limit = self.context.runs_per_minute or self.settings.runs_per_minute
+        slots.append(Slot(tenant_id=self.tenant_id, counter="runs", window=window, limit=limit))
+        return slots
+
+    def _replay(
+        self,
+        first: store.IdempotencyClaim,
+        claim: ClaimRequest | None,
+        input_document: Any,
+        published: dict[str, Any],
+        started_by: str,
+        trigger: str,
+    ) -> RunRecord:
+        """The run a key started before; a start that never reached Step Functions is finished."""
+        if claim is None or first.body_sha256 != claim.body_sha256:
             raise RunRefusedError(
                 "idempotency_key_reused",
                 "This idempotency key came before with another request.",
-                {"run_id": claim.run_id},
+                {"run_id": first.run_id},
                 status=422,
             )
         try:
-            return store.get_run(tenant_id, claim.run_id), True
+            run = store.get_run(self.tenant_id, first.run_id)
         except ItemNotFoundError:
-            pass  # the first attempt stopped before recording its run: finish its start (same name)
-    run = start_run(
-        settings,
-        tenant_id,
-        workflow_id,
-        environment,
-        input_document,
-        started_by=started_by,
-        trigger=trigger,
-        run_id=claim.run_id,
-        workflow=workflow,
-    )
-    return run, False
+            # An Express start that stopped before recording its result: finish it (same name).
+            return self.run(
+                input_document,
+                run_id=first.run_id,
+                started_by=started_by,
+                trigger=trigger,
+                rerun_of=None,
+                claim=None,
+            )[0]
+        if not run.express and run.status == "RUNNING":
+            _ensure_started(self.settings, run, published)
+        return run
+
+    def _run_express(self, run: RunRecord, audit: dict[str, Any], alias_arn: str) -> RunRecord:
+        # Nothing can describe an Express execution afterwards: run it to the end and keep the result.
+        result = stepfunctions.start_sync_execution(self.settings, alias_arn, run.id, run.input)
+        finished = run.model_copy(
+            update={
+                "execution_arn": str(result["executionArn"]),
+                "status": str(result["status"]),
+                "stopped_at": result.get("stopDate"),
+                "output": stepfunctions.decode_json(result.get("output")),
+                "error": result.get("error"),
+                "cause": result.get("cause"),
+            }
+        )
+        store.record_start(self.tenant_id, run=finished, audit=audit, claim=None, slots=[])
+        return finished
 
 
-def _check_controls(settings: Settings, tenant_id: str, workflow_id: str) -> None:
-    """Refuse the start when a kill switch is on for the tenant or workflow, or the quota is used up.
+def _ensure_started(settings: Settings, run: RunRecord, published: dict[str, Any]) -> None:
+    """Start the execution of a recorded run if the first attempt never got an answer from Step
+    Functions (a timeout after the run was recorded). Only repeats pay this call."""
+    try:
+        stepfunctions.describe_execution(settings, run.execution_arn)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ExecutionDoesNotExist":
+            raise
+        alias_arn = f"{published['state_machine_arn']}:{run.environment}"
+        try:
+            stepfunctions.start_execution(settings, alias_arn, run.id, run.input)
+        except ClientError as again:
+            if again.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+                raise
 
-    Never silent: the caller gets ``RunRefusedError`` with the reason (and when to retry).
-    """
-    now = datetime.now(UTC)
-    controls = store.get_controls(tenant_id)
-    for flag in controls.flags:
-        if not flag.active(now) or (flag.scope, flag.target) not in {
-            ("tenant", "*"),
-            ("workflow", workflow_id),
-        }:
-            continue
-        retry_after = int((flag.until - now).total_seconds()) + 1 if flag.until else None
-        what = "this tenant" if flag.scope == "tenant" else f"workflow '{workflow_id}'"
-        raise RunRefusedError(
-            "paused" if flag.action == "pause" else "blocked",
-            f"New runs of {what} are {flag.action}ed: {flag.reason}",
-            flag.model_dump(mode="json"),
+
+def _quota_refusal(slot: Slot, context: StartContext, now: datetime) -> RunRefusedError:
+    retry_after = 60 - int(now.timestamp()) % 60
+    if slot.counter == "runs":
+        return RunRefusedError(
+            "quota_exceeded",
+            f"This tenant may start {slot.limit} runs per minute; try again in a moment.",
+            {"limit": slot.limit, "window_seconds": 60},
+            status=429,
             retry_after=retry_after,
         )
-    limit = controls.runs_per_minute or settings.runs_per_minute
-    second = int(now.timestamp())
-    window = second // 60
-    if not store.take_slot(tenant_id, "runs", window=window, limit=limit, expires_at=(window + 2) * 60):
-        raise RunRefusedError(
-            "quota_exceeded",
-            f"This tenant may start {limit} runs per minute; try again in a moment.",
-            {"limit": limit, "window_seconds": 60},
-            status=429,
-            retry_after=60 - second % 60,
-        )
+    scope = slot.counter.removeprefix("flag-").partition("-")[0]
+    flag = next(flag for flag in context.flags if flag.scope == scope and flag.action == "rate_limit")
+    return RunRefusedError(
+        "rate_limited",
+        f"New runs are limited to {slot.limit} per minute ({flag.scope} flag): {flag.reason}",
+        {**flag.model_dump(mode="json"), "window_seconds": 60},
+        status=429,
+        retry_after=retry_after,
+    )

@@ -7,6 +7,12 @@
   ``Idempotent-Replayed: true``); a key reused with another body is refused (``422``).
 - The body (JSON) is the run's input, ``$trigger`` in expressions.
 - ``response_mode: last_node`` waits for the run and answers with its output (``respond.py``).
+
+Cost of a delivery (warm): one ``BatchGetItem`` (the webhook with its secret, the workflow, the
+quota and the flags), one ``TransactWriteItems`` (claim, quota counter, run, audit entry) and one
+``StartExecution``. Which workflow a path starts is remembered per process (a path never changes
+workflow while it exists, and the batch re-reads the webhook to check); the secret is read fresh
+every time, so a rotation takes effect at once.
 """
 
 from __future__ import annotations
@@ -24,9 +30,13 @@ from functions.shared import runs, store
 from functions.shared.exceptions import ItemNotFoundError, RunRefusedError, StoreError
 from functions.shared.settings import Settings
 from functions.shared.signatures import SignatureError, verify
-from functions.shared.store import RunRecord
+from functions.shared.store import RunRecord, StartContext
 
 __all__ = ["WEBHOOK_PATH", "receive"]
+
+_MAX_KNOWN_PATHS = 4096
+_known_paths: dict[tuple[str, str], str] = {}
+"""``(tenant, path) -> workflow id`` of webhooks seen by this process (saves a read per delivery)."""
 
 WEBHOOK_PATH = re.compile(
     r"^/hooks/(?P<tenant>[a-z0-9][a-z0-9-]{0,30})/(?P<environment>dev|staging|prod)/(?P<path>[A-Za-z0-9_\-/]{1,200})$"
@@ -90,11 +100,10 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
     tenant_id, environment, path = match["tenant"], match["environment"], match["path"]
     headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
     body = _body(event)
-    try:
-        hook = store.get_webhook(tenant_id, path)
-        workflow = store.get_workflow(tenant_id, hook.workflow_id)
-    except ItemNotFoundError as exc:
-        raise _Refusal(404, "not_found", "No webhook here.") from exc
+    context = _start_context(tenant_id, path)
+    hook, workflow = context.webhook, context.workflow
+    if hook is None or workflow is None:
+        raise _Refusal(404, "not_found", "No webhook here.")
     try:
         message_id = verify(hook.secret, headers, body, now)
     except SignatureError as exc:
@@ -116,7 +125,7 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
             fingerprint=hashlib.sha256(body).hexdigest(),
             started_by=f"webhook:{path}",
             trigger="webhook",
-            workflow=workflow,
+            context=context,
         )
     except RunRefusedError as exc:
         retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
@@ -130,6 +139,29 @@ def _receive(settings: Settings, event: dict[str, Any], now: float) -> dict[str,
     if replayed:
         return _answer(200, _run_body(run), replay_headers)
     return _answer(202, _run_body(run))
+
+
+def _start_context(tenant_id: str, path: str) -> StartContext:
+    """The webhook at ``path`` and what starting its workflow checks: one batch read when the path
+    is known to this process, else a read of the webhook first."""
+    workflow_id = _known_paths.get((tenant_id, path))
+    if workflow_id is None:
+        try:
+            workflow_id = store.get_webhook(tenant_id, path).workflow_id
+        except ItemNotFoundError as exc:
+            raise _Refusal(404, "not_found", "No webhook here.") from exc
+    context = store.read_start_context(tenant_id, workflow_id, webhook_path=path)
+    if context.webhook is not None and context.webhook.workflow_id != workflow_id:
+        # The path was deleted and taken by another workflow since: read for that one.
+        workflow_id = context.webhook.workflow_id
+        context = store.read_start_context(tenant_id, workflow_id, webhook_path=path)
+    if context.webhook is None:
+        _known_paths.pop((tenant_id, path), None)
+    else:
+        if len(_known_paths) >= _MAX_KNOWN_PATHS:
+            _known_paths.clear()
+        _known_paths[(tenant_id, path)] = workflow_id
+    return context
 
 
 def _body(event: dict[str, Any]) -> bytes:

@@ -1,6 +1,6 @@
 """The whole product in one process: what ``wfaib dev`` (and ``make dev``) starts.
 
-- moto's server for the AWS APIs (DynamoDB, Secrets Manager, S3, Scheduler, EventBridge), with the
+- moto's server for the AWS APIs (``aws.py``, keeping connections open) (DynamoDB, Secrets Manager, S3, Scheduler, EventBridge), with the
   platform table copied to ``<data dir>/table.sqlite3`` so it survives restarts;
 - the local Step Functions API (``wfaib.sfn_local``) with the connector and code-sandbox Lambdas,
   its state machines and executions kept under ``<data dir>/sfn``;
@@ -26,11 +26,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from functions.shared.models import TABLE_DEFINITION, TTL_ATTRIBUTE
 from functions.shared.settings import Settings
 from state_machines.runtime import Clock
+from wfaib.dev.aws import MotoServer
 from wfaib.dev.events import LocalEventBus
 from wfaib.dev.gateway import API_STAGE, Gateway, LocalLambdaContext
 from wfaib.dev.scheduler import LocalScheduler
@@ -115,11 +115,9 @@ class LocalPlatform:
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
+        self._moto = MotoServer().start()
         self._stack.append(self._moto.stop)
-        moto_host, moto_port = self._moto.get_host_and_port()
-        self.aws_endpoint = f"http://{moto_host}:{moto_port}"
+        self.aws_endpoint = self._moto.endpoint
 
         self.settings = Settings(
             table_name="wfaib",

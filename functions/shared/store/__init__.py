@@ -22,10 +22,13 @@ from functions.shared.store.approvals import (
 )
 from functions.shared.store.audit import AuditRecord, list_audit, write_audit
 from functions.shared.store.control import (
+    GLOBAL_TENANT,
     ControlRecord,
     FlagRecord,
+    Slot,
     delete_flag,
     get_controls,
+    get_global_flags,
     put_flag,
     put_quota,
     take_slot,
@@ -62,7 +65,19 @@ from functions.shared.store.identity import (
     set_user_role,
     update_role,
 )
-from functions.shared.store.runs import RunRecord, get_run, list_runs, put_run, update_run_status
+from functions.shared.store.runs import (
+    ClaimRequest,
+    RunRecord,
+    SlotFullError,
+    StartContext,
+    forget_start,
+    get_run,
+    list_runs,
+    put_run,
+    read_start_context,
+    record_start,
+    update_run_status,
+)
 from functions.shared.store.templates import (
     TemplateRecord,
     create_template,
@@ -92,10 +107,12 @@ from functions.shared.store.workflows import (
 )
 
 __all__ = [
+    "GLOBAL_TENANT",
     "OWNER_ROLE",
     "ApiKeyRecord",
     "ApprovalRecord",
     "AuditRecord",
+    "ClaimRequest",
     "ControlRecord",
     "CredentialRecord",
     "DecisionClaim",
@@ -106,6 +123,9 @@ __all__ = [
     "RoleInUseError",
     "RoleRecord",
     "RunRecord",
+    "Slot",
+    "SlotFullError",
+    "StartContext",
     "TemplateRecord",
     "UserRecord",
     "VersionRecord",
@@ -126,10 +146,12 @@ __all__ = [
     "delete_template",
     "delete_user",
     "delete_workflow",
+    "forget_start",
     "get_api_key",
     "get_approval",
     "get_controls",
     "get_credential",
+    "get_global_flags",
     "get_role",
     "get_run",
     "get_template",
@@ -154,7 +176,9 @@ __all__ = [
     "put_run",
     "put_tenant",
     "put_user",
+    "read_start_context",
     "record_publish",
+    "record_start",
     "register_webhook",
     "rotate_webhook_secret",
     "save_workflow",

@@ -1,4 +1,9 @@
-"""Control flags (kill switches), quotas and usage counters."""
+"""Control flags (kill switches), quotas and usage counters.
+
+Flags live under the tenant they apply to; the one global flag (``global/*``, every tenant) lives
+under the reserved tenant ``*`` (``TENANT#*``), which no tenant id can be, so every key still
+starts with a tenant. Connector functions read the same keys (``connectors/sdk/control_flags.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,27 @@ from functions.shared.exceptions import ItemNotFoundError, StoreError
 from functions.shared.models import ControlItem, UsageItem
 from functions.shared.store._base import Record, utc_now, wrapped
 
-__all__ = ["ControlRecord", "FlagRecord", "delete_flag", "get_controls", "put_flag", "put_quota", "take_slot"]
+__all__ = [
+    "GLOBAL_TENANT",
+    "ControlRecord",
+    "FlagRecord",
+    "Slot",
+    "delete_flag",
+    "flag_record",
+    "get_controls",
+    "get_global_flags",
+    "put_flag",
+    "put_quota",
+    "take_slot",
+]
+
+GLOBAL_TENANT = "*"
+"""The reserved tenant the global flag is stored under (tenant ids are ``[a-z0-9][a-z0-9-]*``)."""
 
 
 class FlagRecord(Record):
-    """A control flag: ``action`` (pause | block) on ``scope`` (tenant | workflow | connector) ``target``."""
+    """A control flag: ``action`` (pause | block | rate_limit) on ``scope`` (global | tenant | workflow |
+    connector) ``target``; a ``rate_limit`` flag allows ``limit_per_minute`` starts per minute."""
 
     scope: str
     target: str
@@ -24,6 +45,7 @@ class FlagRecord(Record):
     set_by: str
     set_at: datetime
     until: datetime | None = None
+    limit_per_minute: int | None = None
 
     def active(self, now: datetime) -> bool:
         return self.until is None or self.until > now
@@ -36,7 +58,22 @@ class ControlRecord(Record):
     runs_per_minute: int | None = None
 
 
-def _flag_record(item: ControlItem) -> FlagRecord:
+class Slot(Record):
+    """One use to count in a fixed one-minute window of a counter under ``tenant_id``, up to ``limit``."""
+
+    tenant_id: str
+    counter: str
+    window: int
+    limit: int
+
+    @property
+    def expires_at(self) -> int:
+        """The counter outlives its minute by one more, then the table's TTL removes it."""
+        return (self.window + 2) * 60
+
+
+def flag_record(item: ControlItem) -> FlagRecord:
+    """The record of a flag item (read by the store, or in a batch by ``store.runs``)."""
     scope, _, target = item.sk.removeprefix(keys.FLAG_PREFIX).partition("#")
     return FlagRecord(
         scope=scope,
@@ -46,6 +83,7 @@ def _flag_record(item: ControlItem) -> FlagRecord:
         set_by=item.set_by,
         set_at=item.set_at,
         until=item.until,
+        limit_per_minute=int(item.limit_per_minute) if item.limit_per_minute is not None else None,
     )
 
 
@@ -60,14 +98,33 @@ def get_controls(tenant_id: str) -> ControlRecord:
             if item.sk == keys.QUOTA_SK:
                 runs_per_minute = int(item.runs_per_minute) if item.runs_per_minute is not None else None
             else:
-                flags.append(_flag_record(item))
+                flags.append(flag_record(item))
     return ControlRecord(flags=flags, runs_per_minute=runs_per_minute)
 
 
+def get_global_flags() -> list[FlagRecord]:
+    """The flags of the whole platform (under the reserved tenant ``*``; one query)."""
+    with wrapped("read the global flags"):
+        return [
+            flag_record(item)
+            for item in ControlItem.query(
+                keys.tenant_pk(GLOBAL_TENANT), ControlItem.sk.startswith(keys.FLAG_PREFIX)
+            )
+        ]
+
+
 def put_flag(
-    tenant_id: str, scope: str, target: str, *, action: str, reason: str, set_by: str, until: datetime | None
+    tenant_id: str,
+    scope: str,
+    target: str,
+    *,
+    action: str,
+    reason: str,
+    set_by: str,
+    until: datetime | None,
+    limit_per_minute: int | None = None,
 ) -> FlagRecord:
-    """Set (or replace) a control flag."""
+    """Set (or replace) a control flag (``tenant_id`` ``GLOBAL_TENANT`` for the global one)."""
     item = ControlItem(
         keys.tenant_pk(tenant_id),
         keys.flag_sk(scope, target),
@@ -76,10 +133,11 @@ def put_flag(
         set_by=set_by,
         set_at=utc_now(),
         until=until,
+        limit_per_minute=limit_per_minute,
     )
     with wrapped(f"set flag {scope}/{target}"):
         item.save()
-    return _flag_record(item)
+    return flag_record(item)
 
 
 def delete_flag(tenant_id: str, scope: str, target: str) -> None:

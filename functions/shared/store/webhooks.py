@@ -18,6 +18,7 @@ __all__ = [
     "get_webhook",
     "register_webhook",
     "rotate_webhook_secret",
+    "webhook_record",
 ]
 
 
@@ -38,7 +39,8 @@ class IdempotencyClaim(Record):
     claimed: bool
 
 
-def _webhook_record(item: WebhookItem) -> WebhookRecord:
+def webhook_record(item: WebhookItem) -> WebhookRecord:
+    """The record of a webhook item (read here, or in a batch by ``store.runs``)."""
     return WebhookRecord(
         path=item.sk.removeprefix("HOOK#"),
         workflow_id=item.workflow_id,
@@ -55,7 +57,7 @@ def get_webhook(tenant_id: str, path: str) -> WebhookRecord:
         raise ItemNotFoundError("Webhook", path) from exc
     except PynamoDBException as exc:
         raise StoreError(f"Could not read webhook {path}: {exc.msg}") from exc
-    return _webhook_record(item)
+    return webhook_record(item)
 
 
 def register_webhook(tenant_id: str, path: str, workflow_id: str, *, new_secret: str) -> WebhookRecord:
@@ -79,7 +81,7 @@ def register_webhook(tenant_id: str, path: str, workflow_id: str, *, new_secret:
         if existing.workflow_id != workflow_id:
             raise ItemExistsError("Webhook path", path) from exc
         return existing
-    return _webhook_record(item)
+    return webhook_record(item)
 
 
 def rotate_webhook_secret(tenant_id: str, path: str, secret: str) -> WebhookRecord:
