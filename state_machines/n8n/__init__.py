@@ -11,7 +11,7 @@ Example:
     ('data.set', True)
 """
 
-from state_machines.n8n.convert import convert, default_catalog
+from state_machines.n8n.converter import convert, default_catalog
 from state_machines.n8n.report import ImportReport, ImportResult, InvalidN8nDocumentError, Placeholder
 
 __all__ = [

@@ -363,3 +363,16 @@ def test_the_trigger_reaching_most_nodes_is_chosen_unless_one_is_named() -> None
     assert [n["id"] for n in daily.workflow["nodes"]] == ["b"]
     with pytest.raises(InvalidN8nDocumentError, match="no trigger named 'Nope'"):
         convert(document, catalog=CATALOG, trigger="Nope")
+
+
+def test_a_graph_the_compiler_cannot_lower_falls_back_to_one_reported_placeholder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def compiler_gap(*_: object, **__: object) -> None:
+        raise AssertionError("no state for this branch")
+
+    monkeypatch.setattr("state_machines.n8n.converter.compile_workflow", compiler_gap)
+    result = imported(workflow(MANUAL, n8n_node("Go", "noOp"), connections=links(("Start", "Go"))))
+    assert [n["id"] for n in result.workflow["nodes"]] == ["imported_steps"]
+    assert any("could not lower this graph" in note for note in result.report.notes)
+    assert not result.report.complete

@@ -14,7 +14,8 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from state_machines.model import NodeCatalog, NodeKind, Workflow
+from state_machines.compiler import CompileError, compile_workflow
+from state_machines.model import NodeCatalog, NodeKind, Problem, Workflow
 from state_machines.model.validate import JSONATA_FUNCTIONS, RESERVED_VARIABLES, validate_workflow
 from state_machines.n8n.control import passthrough
 from state_machines.n8n.export import ExportedNode, N8nExport, read_export
@@ -177,9 +178,24 @@ class _Converter:
         self.add_edges(draft, trigger_name, reachable)
         self.account_left_out(trigger_name, reachable)
         problems = repair(draft, self.catalog, self.demote)
+        if not problems:
+            problems = self.compile_problems(draft)
         if problems:
             draft = self.fallback(draft, trigger, problems)
         return self.finish(draft)
+
+    def compile_problems(self, draft: Draft) -> list[Problem]:
+        """What the compiler says about a workflow the validator accepts (nothing, normally)."""
+        try:
+            compile_workflow(Workflow.model_validate(draft.document), self.catalog)
+        except CompileError as exc:
+            return exc.problems
+        except (AssertionError, KeyError, ValueError, TypeError) as exc:
+            # A graph the validator accepts but the compiler cannot lower is a compiler gap; the
+            # import still has to hand back a workflow that publishes.
+            message = f"the compiler could not lower this graph ({type(exc).__name__}: {exc})"
+            return [Problem(code="compile_failed", node=None, field=None, message=message)]
+        return []
 
     def pick_trigger(self) -> str | None:
         triggers = [
@@ -444,7 +460,7 @@ class _Converter:
 
     # -- the end ------------------------------------------------------------------------------
 
-    def fallback(self, draft: Draft, trigger: TriggerResult, problems: list[Any]) -> Draft:
+    def fallback(self, draft: Draft, trigger: TriggerResult, problems: list[Problem]) -> Draft:
         """The last resort when repairs run out: one placeholder step, and every problem reported."""
         for problem in problems:
             self.report.notes.append(
