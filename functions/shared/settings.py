@@ -72,6 +72,10 @@ class Settings(BaseSettings):
         description="How long an approval link stays valid (the default approval timeout).",
     )
     runs_per_minute: int = Field(default=600, ge=1, description="Default per-tenant quota of run starts.")
+    operator_tenant: str = Field(
+        default="wfaib-operators",
+        description="The tenant whose owners are platform operators (global flags); give it to no customer.",
+    )
     jwt_secret: SecretStr = Field(description="HS256 key of the API's bearer tokens.")
     jwt_issuer: str = "wfaib"
     local_tokens: bool = Field(
