@@ -160,10 +160,26 @@ class _Token:
     text: str
 
 
+_REGEX = re.compile(r"/((?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+)/([a-z]*)")
+_BEFORE_OPERAND = frozenset(
+    {"(", ",", "=", ":", "[", "!", "&&", "||", "?", "{", "==", "===", "!=", "!==", "=>"}
+)
+
+
 def _tokenize(source: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
     while position < len(source):
+        # A '/' where an operand is expected starts a regular expression literal, not a division.
+        if source[position] == "/" and (
+            not tokens or (tokens[-1].kind == "op" and tokens[-1].text in _BEFORE_OPERAND)
+        ):
+            regex = _REGEX.match(source, position)
+            if regex is None:
+                raise UntranslatableError("unterminated regular expression")
+            tokens.append(_Token("regex", regex.group()))
+            position = regex.end()
+            continue
         match = _TOKEN.match(source, position)
         if match is None:
             raise UntranslatableError(f"unexpected character {source[position]!r}")
@@ -277,6 +293,9 @@ class _Parser:
             return ("str", _js_string(token.text))
         if token.kind == "template":
             return self.template(token.text[1:-1])
+        if token.kind == "regex":
+            pattern, _, flags = token.text[1:].rpartition("/")
+            return ("regex", pattern, flags)
         if token.kind == "name":
             if token.text == "new":
                 callee = self.next()
@@ -403,6 +422,16 @@ class _Emitter:
     def emit_str(self, tree: Tree) -> str:
         return json.dumps(tree[1], ensure_ascii=False)
 
+    def emit_regex(self, tree: Tree) -> str:
+        """JSONata regexes are JavaScript's, with the flags ``i`` and ``m`` (it always replaces all)."""
+        _, pattern, flags = tree
+        unknown = set(flags) - set("gim")
+        if unknown:
+            raise UntranslatableError(
+                f"the regular expression flags {''.join(sorted(unknown))} are not supported"
+            )
+        return f"/{pattern}/" + "".join(flag for flag in flags if flag in "im")
+
     def emit_now(self, tree: Tree) -> str:
         return "$now()"
 
@@ -467,6 +496,15 @@ class _Emitter:
 
     def root(self, root: Tree, steps: list[Tree]) -> tuple[str, list[Tree]]:
         """The JSONata for the start of a path, and the steps left to apply."""
+        if (
+            root[0] == "regex"
+            and len(steps) >= 2
+            and steps[0] == ("member", "test")
+            and steps[1][0] == "call"
+        ):
+            arguments = steps[1][1]
+            if len(arguments) == 1:
+                return f"$contains({self.emit(arguments[0])}, {self.emit(root)})", steps[2:]
         if root[0] != "name":
             return self.emit(root), steps
         name = root[1]
@@ -592,14 +630,16 @@ class _Emitter:
         if name == "join" and len(args) <= 1:
             separator = args[0] if args else '","'
             return f"$join({target}, {separator})"
-        if name == "split" and len(args) == 1 and arguments[0][0] == "str":
+        if name == "split" and len(args) == 1 and arguments[0][0] in ("str", "regex"):
             return f"$split({target}, {args[0]})"
         if name == "startsWith" and len(args) == 1:
             return f"($substring({target}, 0, $length({args[0]})) = {args[0]})"
         if name == "endsWith" and len(args) == 1:
             return f"($substring({target}, -$length({args[0]})) = {args[0]})"
-        if name in ("replace", "replaceAll") and len(args) == 2 and arguments[0][0] == "str":
-            return f"$replace({target}, {args[0]}, {args[1]})"
+        if name in ("replace", "replaceAll") and len(args) == 2 and arguments[0][0] in ("str", "regex"):
+            pattern = arguments[0]
+            every = name == "replaceAll" or (pattern[0] == "regex" and "g" in pattern[2])
+            return f"$replace({target}, {args[0]}, {args[1]}{'' if every else ', 1'})"
         if name == "toFixed" and len(args) <= 1:
             digits = "0" * int(arguments[0][1]) if args and arguments[0][0] == "num" else ""
             return f'$formatNumber({target}, "0{"." + digits if digits else ""}")'

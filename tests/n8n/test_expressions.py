@@ -49,6 +49,11 @@ CONTEXT = ExpressionContext(
         ("={{ !!$json.error }}", "{{ $boolean($input.error) }}"),
         ("={{ $now.toISO() }}", "{{ $now() }}"),
         ("={{ $execution.id }}", "{{ $execution.id }}"),
+        ("={{ $json.text.replace('a', 'b') }}", '{{ $replace($input.text, "a", "b", 1) }}'),
+        ("={{ $json.text.replace(/\\s+/g, ' ') }}", '{{ $replace($input.text, /\\s+/, " ") }}'),
+        ("={{ /^re:/i.test($json.subject) }}", "{{ $contains($input.subject, /^re:/i) }}"),
+        ("={{ $json.csv.split(/[,;]/) }}", "{{ $split($input.csv, /[,;]/) }}"),
+        ("={{ $json.total / 2 }}", "{{ ($input.total / 2) }}"),
     ],
 )
 def test_translates_the_javascript_n8n_workflows_use(n8n: str, wfaib: str) -> None:
