@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from state_machines.model.expressions import jsonata_syntax_error
+from state_machines.n8n.dates import date_chain
 
 __all__ = [
     "ExpressionContext",
@@ -525,14 +526,11 @@ class _Emitter:
         if name == "$input":
             rest = _item_steps(steps)
             return self.webhook_body(self.context.item, rest, self.context.input_is_webhook)
-        if name in ("$now", "$today"):
-            if steps and steps[0][0] == "member" and steps[0][1] in ("toISO", "toISOString"):
-                return "$now()", steps[2:] if len(steps) > 1 and steps[1][0] == "call" else steps[1:]
-            if steps and steps[0][0] == "member" and steps[0][1] == "toISODate":
-                return "$substring($now(), 0, 10)", steps[2:] if len(steps) > 1 else []
-            if not steps:
-                return "$now()", []
-            raise UntranslatableError(f"{name} with Luxon methods is not supported")
+        if name in ("$now", "$today", "DateTime"):
+            try:
+                return date_chain(name, steps, self.emit)
+            except ValueError as exc:
+                raise UntranslatableError(str(exc)) from None
         if name == "$execution" and steps and steps[0] == ("member", "id"):
             return "$execution.id", steps[1:]
         if name == "JSON" and steps and steps[0][0] == "member" and len(steps) > 1 and steps[1][0] == "call":

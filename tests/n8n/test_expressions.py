@@ -48,6 +48,15 @@ CONTEXT = ExpressionContext(
         ("={{ $json.tags.join(', ') }}", '{{ $join($input.tags, ", ") }}'),
         ("={{ !!$json.error }}", "{{ $boolean($input.error) }}"),
         ("={{ $now.toISO() }}", "{{ $now() }}"),
+        (
+            "={{ $today.minus({days: 7}).toISODate() }}",
+            '{{ $substring($fromMillis(($toMillis($substring($now(), 0, 10) & "T00:00:00.000Z") - (7 * 86400000))), 0, 10) }}',
+        ),
+        ("={{ $now.format('yyyy-MM-dd') }}", '{{ $fromMillis($toMillis($now()), "[Y0001]-[M01]-[D01]") }}'),
+        (
+            "={{ DateTime.fromISO($json.at).toFormat('MMMM d, yyyy') }}",
+            '{{ $fromMillis($toMillis($input.at), "[MNn] [D1], [Y0001]") }}',
+        ),
         ("={{ $execution.id }}", "{{ $execution.id }}"),
         ("={{ $json.text.replace('a', 'b') }}", '{{ $replace($input.text, "a", "b", 1) }}'),
         ("={{ $json.text.replace(/\\s+/g, ' ') }}", '{{ $replace($input.text, /\\s+/, " ") }}'),
@@ -85,7 +94,7 @@ def test_plain_strings_stay_literal_and_literal_braces_cannot_become_expressions
         "={{ $binary.data.fileName }}",
         "={{ $('Nowhere').item.json.x }}",
         "={{ $json.x.someCustomMethod() }}",
-        "={{ DateTime.now() }}",
+        "={{ DateTime.fromFormat($json.d, 'dd/MM') }}",
         "={{ $json[$json.key] }}",
     ],
 )
@@ -111,3 +120,15 @@ def test_object_and_array_literals_become_jsonata_constructors() -> None:
         "={{ JSON.stringify({ model: 'gpt', 'max tokens': 5, input: [$json.text] }) }}", CONTEXT
     )
     assert translated == '{{ $string({"model": "gpt", "max tokens": 5, "input": [$input.text]}) }}'
+
+
+def test_translated_dates_evaluate_like_luxon() -> None:
+    from jsonata import Jsonata  # type: ignore[import-untyped]
+
+    expression = translate_string(
+        "={{ DateTime.fromISO($json.at).minus({ days: 1, hours: 2 }).toFormat('yyyy-MM-dd HH:mm') }}", CONTEXT
+    )
+    jsonata = expression.removeprefix("{{ ").removesuffix(" }}").replace("$input", "$")
+    assert Jsonata(jsonata).evaluate({"at": "2024-03-10T12:30:00.000Z"}) == "2024-03-09 10:30"
+    with pytest.raises(UntranslatableError, match="calendar arithmetic"):
+        translate_string("={{ $now.plus({ months: 1 }) }}", CONTEXT)
