@@ -70,8 +70,7 @@ _GONE = {"TaskDoesNotExist", "InvalidToken", "ExecutionDoesNotExist"}
 _LINKS_EXPIRED = "Its links expired before anyone answered."
 _REASONS = {
     "expired": "The run stopped waiting for this approval: its approval step timed out.",
-    "cancelled": "The run no longer waits for this approval: it was stopped or cancelled, "
-    "or an earlier, interrupted decision reached it.",
+    "cancelled": "The run no longer waits for this approval: it was stopped or cancelled.",
 }
 
 
@@ -186,6 +185,8 @@ def _closed(
     if current.status == "pending" and expire_pending(tenant_id, approval_id, now=now, reason=_LINKS_EXPIRED):
         _closing_written(tenant_id, approval_id, "expired", decider, _LINKS_EXPIRED)
         raise ApprovalClosedError(approval_id, "expired", _LINKS_EXPIRED)
+    if current.status == "pending":  # a failed decision released its claim just now: try again
+        raise ApprovalDecidingError(approval_id, 1)
     raise ApprovalClosedError(approval_id, current.status, current.closed_reason)
 
 
