@@ -353,7 +353,9 @@ def _fix_param(draft: Draft, problem: Problem, catalog: NodeCatalog, placeholder
             f"'{node.get('name') or node['id']}': the param '{top}' was dropped ({problem.message})."
         )
         return
-    reason = f"'{top or field_path}' {problem.message.rstrip('.').removeprefix(repr(top) + ' ')}"
+    detail = problem.message.rstrip(".")
+    detail = detail if len(detail) <= 160 else detail[:157] + "..."
+    reason = f"the WFAIB action refuses its '{field_path or top}' ({detail})"
     if problem.code == "missing_param":
         reason = f"the required param '{top or field_path}' could not be filled from n8n"
     placeholder(draft, node, reason)
