@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from functions.api.auth import ROLE_PERMISSIONS
 from integration.helpers import REPO_ROOT
 
 
@@ -77,7 +78,13 @@ def test_wfaib_dev_serves_until_ctrl_c_then_keeps_the_data(tmp_path: Path) -> No
             check=True,
         ).stdout.strip()
         viewer = httpx.get(f"{api.group(1)}/me", headers={"Authorization": f"Bearer {minted}"}).json()
-        assert viewer == {"tenant_id": "acme", "subject": "vi@acme.test", "role": "viewer", "via": "token"}
+        assert viewer == {
+            "tenant_id": "acme",
+            "subject": "vi@acme.test",
+            "role": "viewer",
+            "permissions": sorted(ROLE_PERMISSIONS["viewer"]),
+            "via": "token",
+        }
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
     finally:

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from functions.api.auth import ROLE_PERMISSIONS
 from integration.helpers import Api, FakeSlack, PlatformHandle, example, slack_workflow, unique
 from wfaib.dev import DEMO_TENANT, Gateway
 from wfaib.dev.platform import PLACEHOLDER
@@ -23,6 +24,7 @@ def test_the_demo_tenant_has_every_example_published_to_dev(handle: PlatformHand
         "tenant_id": DEMO_TENANT,
         "subject": "demo@wfaib.local",
         "role": "owner",
+        "permissions": sorted(ROLE_PERMISSIONS["owner"]),
         "via": "token",
     }
 
