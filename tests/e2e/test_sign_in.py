@@ -3,7 +3,7 @@
 The fake server on loopback plays Cognito: ``/oauth2/authorize`` redirects back with a code,
 ``/oauth2/token`` exchanges it only with the PKCE verifier of that code's challenge, ``/logout``
 returns to the editor, and ``<issuer>/.well-known/jwks.json`` publishes the key its RS256 tokens
-are signed with. A platform of this module's own trusts that issuer (``WFAIB_COGNITO_*``), and
+are signed with. A platform of this module's own trusts that issuer (``e2e.signin_platform``), and
 ``config.json`` (served by the browser route) names the server, as the AWS deployment's does.
 """
 
@@ -188,19 +188,17 @@ class SignInSetup:
 def setup(tmp_path_factory: pytest.TempPathFactory, editor_build: Path) -> Iterator[SignInSetup]:
     """The fake Hosted UI, and a platform serving the editor that trusts its tokens."""
     hosted_ui = FakeHostedUi()
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "tests"), str(REPO_ROOT)]),
-        "WFAIB_COGNITO_ISSUER": hosted_ui.issuer,
-        "WFAIB_COGNITO_CLIENT_IDS": json.dumps([CLIENT_ID]),
-    }
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "tests"), str(REPO_ROOT)])}
+    data_dir = tmp_path_factory.mktemp("signin")
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "e2e.platform_process",
-            str(tmp_path_factory.mktemp("signin")),
+            "e2e.signin_platform",
+            str(data_dir),
             str(editor_build),
+            hosted_ui.issuer,
+            CLIENT_ID,
         ],
         cwd=REPO_ROOT,
         env=environment,
