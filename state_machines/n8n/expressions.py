@@ -67,9 +67,6 @@ def marker(original: str) -> str:
     return f"{MARKER_PREFIX} {text}"
 
 
-_TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-
-
 def translate_string(value: str, context: ExpressionContext) -> Any:
     """One n8n parameter string → the WFAIB value (a template string, or the literal itself).
 
@@ -79,26 +76,61 @@ def translate_string(value: str, context: ExpressionContext) -> Any:
         'Hi {{ $input.name }}, {{ $fetch.total }}'
     """
     if not value.startswith("="):
-        if "{{" in value or "}}" in value:
-            if "}}" in value:
-                raise UntranslatableError("a literal holding '}}' cannot be written as a WFAIB string")
-            return "{{ " + json.dumps(value, ensure_ascii=False) + " }}"
-        return value
-    body = value[1:]
-    parts: list[str] = []
-    position = 0
-    for match in _TEMPLATE.finditer(body):
-        literal = body[position : match.start()]
-        if "{{" in literal or "}}" in literal:
-            raise UntranslatableError("unbalanced '{{' in the template")
-        parts.append(literal)
-        parts.append("{{ " + to_jsonata(match.group(1), context) + " }}")
-        position = match.end()
-    tail = body[position:]
-    if "{{" in tail or "}}" in tail:
-        raise UntranslatableError("unbalanced '{{' in the template")
-    parts.append(tail)
+        return _literal(value)
+    parts = []
+    for text, is_expression in _split_template(value[1:]):
+        parts.append("{{ " + to_jsonata(text, context) + " }}" if is_expression else _literal(text))
     return "".join(parts)
+
+
+def _literal(text: str) -> str:
+    """Literal text; as a JSONata string when it holds braces WFAIB would read as an expression."""
+    return "{{ " + _jsonata_string(text) + " }}" if "{{" in text or "}}" in text else text
+
+
+def _split_template(body: str) -> list[tuple[str, bool]]:
+    """n8n's ``text {{ js }} text`` as (piece, is_expression) pairs.
+
+    A scan rather than a regex: the JavaScript inside may itself hold ``}}`` (nested object
+    literals) or braces inside strings, and only the ``}}`` at brace depth zero ends it.
+    """
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    while True:
+        start = body.find("{{", position)
+        if start < 0:
+            break
+        end = _expression_end(body, start + 2)
+        if end < 0:
+            raise UntranslatableError("an expression's '{{' is never closed")
+        if start > position:
+            parts.append((body[position:start], False))
+        parts.append((body[start + 2 : end], True))
+        position = end + 2
+    if position < len(body):
+        parts.append((body[position:], False))
+    return parts
+
+
+def _expression_end(body: str, index: int) -> int:
+    depth, quote = 0, ""
+    while index < len(body):
+        char = body[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and body.startswith("}}", index):
+                return index
+            depth = max(0, depth - 1)
+        index += 1
+    return -1
 
 
 def translate_value(value: Any, context: ExpressionContext, untranslated: list[str]) -> Any:
@@ -421,7 +453,7 @@ class _Emitter:
         return str(tree[1])
 
     def emit_str(self, tree: Tree) -> str:
-        return json.dumps(tree[1], ensure_ascii=False)
+        return _jsonata_string(str(tree[1]))
 
     def emit_regex(self, tree: Tree) -> str:
         """JSONata regexes are JavaScript's, with the flags ``i`` and ``m`` (it always replaces all)."""
@@ -440,8 +472,9 @@ class _Emitter:
         return "[" + ", ".join(self.emit(item) for item in tree[1]) + "]"
 
     def emit_object(self, tree: Tree) -> str:
-        pairs = [f"{json.dumps(key, ensure_ascii=False)}: {self.emit(value)}" for key, value in tree[1]]
-        return "{" + ", ".join(pairs) + "}"
+        pairs = [f"{_jsonata_string(str(key))}: {self.emit(value)}" for key, value in tree[1]]
+        inner = ", ".join(pairs)
+        return "{" + inner + (" }" if inner.endswith("}") else "}")  # never "}}": it would end the template
 
     def emit_concat(self, tree: Tree) -> str:
         pieces = [self.emit(part) if part[0] == "str" else f"$string({self.emit(part)})" for part in tree[1]]
@@ -646,6 +679,11 @@ class _Emitter:
             length = f", {int(arguments[1][1]) - start}" if len(args) == 2 else ""
             return f"$substring({target}, {start}{length})"
         raise UntranslatableError(f"the method .{name}() is not supported")
+
+
+def _jsonata_string(text: str) -> str:
+    """A JSONata string literal that never contains ``{{`` or ``}}`` (they would end the template)."""
+    return json.dumps(text, ensure_ascii=False).replace("{{", "{\\u007b").replace("}}", "}\\u007d")
 
 
 def _flatten(tree: Tree) -> tuple[Tree, list[Tree]]:

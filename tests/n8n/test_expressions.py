@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from jsonata import Jsonata  # type: ignore[import-untyped]
 
 from state_machines.model.expressions import jsonata_syntax_error, split_template
 from state_machines.n8n.expressions import (
@@ -84,7 +85,18 @@ def test_a_filter_reads_the_item_and_a_webhook_input_is_its_body() -> None:
 
 def test_plain_strings_stay_literal_and_literal_braces_cannot_become_expressions() -> None:
     assert translate_string("hello", CONTEXT) == "hello"
-    assert translate_string("a {{ b", CONTEXT) == '{{ "a {{ b" }}'
+    literal = translate_string("a {{ b }} c", CONTEXT)
+    assert literal == '{{ "a {\\u007b b }\\u007d c" }}'
+    assert Jsonata(split_template(literal)[0].text).evaluate(None) == "a {{ b }} c"
+
+
+def test_nested_braces_inside_an_expression_do_not_end_it() -> None:
+    translated = translate_string('={{ {"q": {"v": $json.n}} }} and {{ "}}" }}', CONTEXT)
+    assert translated == '{{ {"q": {"v": $input.n} } }} and {{ "}\\u007d" }}'
+    assert [part.text for part in split_template(translated) if part.is_expression] == [
+        '{"q": {"v": $input.n} }',
+        '"}\\u007d"',
+    ]
 
 
 @pytest.mark.parametrize(
@@ -123,8 +135,6 @@ def test_object_and_array_literals_become_jsonata_constructors() -> None:
 
 
 def test_translated_dates_evaluate_like_luxon() -> None:
-    from jsonata import Jsonata  # type: ignore[import-untyped]
-
     expression = translate_string(
         "={{ DateTime.fromISO($json.at).minus({ days: 1, hours: 2 }).toFormat('yyyy-MM-dd HH:mm') }}", CONTEXT
     )
