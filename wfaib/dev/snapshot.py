@@ -1,6 +1,8 @@
 """Keep the platform's data across restarts: moto is in memory, so what it holds is copied to SQLite.
 
-- ``TableSnapshot``: the whole platform table (every item in DynamoDB's wire format);
+- ``TableSnapshot``: the whole platform table (every item in DynamoDB's wire format), saved
+  incrementally: the table's stream (keys only) says which items changed since the last save, and
+  only those are read again and written (a full copy only at the first save and on stop);
 - ``SchedulesSnapshot``: the workflows' EventBridge Scheduler schedules;
 - ``SecretsSnapshot``: the credential secrets (names under the credential prefix, their values and
   tags). The file is readable by its owner only: locally, secrets sit on the developer's disk.
@@ -26,15 +28,23 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS items (pk TEXT NOT NULL, sk TEXT NOT NULL,
 class TableSnapshot:
     """A SQLite copy of one DynamoDB table, read and written through a boto3 DynamoDB client.
 
+    With a DynamoDB Streams client (and the table's stream on, keys only), ``follow`` starts
+    reading the stream and each later ``save`` writes only the items changed since the last one.
+    moto keeps a stream's records in memory (keys only, well under a kilobyte per write): fine for
+    a developer's session, and the price of not rescanning the whole table on every save.
+
     Example:
-        >>> snapshot = TableSnapshot(Path(".wfaib/table.sqlite3"), dynamodb, "wfaib")  # doctest: +SKIP
-        >>> snapshot.load()   # at start: SQLite -> table
-        >>> snapshot.save()   # later: table -> SQLite
+        >>> snapshot = TableSnapshot(Path(".wfaib/table.sqlite3"), dynamodb, "wfaib", streams)  # doctest: +SKIP
+        >>> snapshot.load()     # at start: SQLite -> table
+        >>> snapshot.follow()   # from now on, saves are incremental
+        >>> snapshot.save()     # later: what changed -> SQLite
     """
 
-    def __init__(self, path: Path, dynamodb: Any, table_name: str) -> None:
+    def __init__(self, path: Path, dynamodb: Any, table_name: str, streams: Any = None) -> None:
         self._path = path
         self._dynamodb = dynamodb
+        self._streams = streams
+        self._iterator: str | None = None
         self._table = table_name
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +69,59 @@ class TableSnapshot:
                 requests = answer.get("UnprocessedItems") or {}
         return len(rows)
 
-    def save(self) -> int:
+    def follow(self) -> None:
+        """Read the table's stream from now on: later saves write only what changed."""
+        stream_arn = self._dynamodb.describe_table(TableName=self._table)["Table"]["LatestStreamArn"]
+        shard = self._streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]
+        self._iterator = self._streams.get_shard_iterator(
+            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
+        )["ShardIterator"]
+
+    def save(self, *, full: bool = False) -> int:
+        """Write what changed since the last save (everything when not following the stream, or
+        ``full``); how many items were written or removed."""
+        if full or self._iterator is None:
+            return self._save_all()
+        with self._lock:
+            changed: set[tuple[str, str]] = set()
+            while True:
+                page = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
+                self._iterator = page["NextShardIterator"]
+                for record in page["Records"]:
+                    key = record["dynamodb"]["Keys"]
+                    changed.add((key["pk"]["S"], key["sk"]["S"]))
+                if len(page["Records"]) < 1000:
+                    break
+            current = self._read(sorted(changed))
+            with self._connect() as connection:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO items (pk, sk, item) VALUES (?, ?, ?)",
+                    [(pk, sk, json.dumps(item, sort_keys=True)) for (pk, sk), item in current.items()],
+                )
+                connection.executemany(
+                    "DELETE FROM items WHERE pk = ? AND sk = ?",
+                    [key for key in changed if key not in current],
+                )
+            return len(changed)
+
+    def _read(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The current items at ``wanted`` keys (absent: deleted), 100 per consistent batch read."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for start in range(0, len(wanted), 100):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted[start : start + 100]],
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                answer = self._dynamodb.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self._table, []):
+                    found[(item["pk"]["S"], item["sk"]["S"])] = item
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def _save_all(self) -> int:
         """Replace the saved copy with the table's items; how many."""
         with self._lock:
             items: list[dict[str, Any]] = []
