@@ -87,3 +87,17 @@ def test_the_imported_workflow_runs_and_branches_like_n8n(
     run = run_workflow(Workflow.model_validate(result.workflow), run_input)
     assert run.info.status == "SUCCEEDED"
     assert json.loads(str(run.info.output)) == output
+
+
+def test_n8n_python_code_runs_in_the_sandbox_with_its_input_helpers() -> None:
+    code = "out = []\nfor item in _input.all():\n    item.json.double = item.json.n * 2\n    out.append(item)\nreturn out"
+    result = imported(
+        workflow(
+            n8n_node("Start", "manualTrigger"),
+            n8n_node("Py", "code", {"language": "python", "pythonCode": code}, typeVersion=2),
+            connections=links(("Start", "Py")),
+        )
+    )
+    run = run_workflow(Workflow.model_validate(result.workflow), [{"n": 1}, {"n": 3}])
+    assert run.info.status == "SUCCEEDED"
+    assert json.loads(str(run.info.output)) == [{"n": 1, "double": 2}, {"n": 3, "double": 6}]
