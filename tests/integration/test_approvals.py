@@ -31,10 +31,16 @@ def pending_approval(api: Api, run_id: str, timeout: float = 20) -> dict[str, An
         time.sleep(0.02)
 
 
-def _notification(handle: PlatformHandle, approval_id: str) -> Notification:
-    sent = [item for item in handle.platform.approval_outbox if item.approval_id == approval_id]
-    assert len(sent) == 1, "approvers are notified exactly once"
-    return sent[0]
+def notification_of(handle: PlatformHandle, approval_id: str, timeout: float = 20) -> Notification:
+    """The approval's one notification in the local outbox, once the approval step has sent it
+    (it stores the approval first, then notifies: a bound, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sent = [item for item in handle.platform.approval_outbox if item.approval_id == approval_id]
+        if sent or time.monotonic() > deadline:
+            assert len(sent) == 1, "approvers are notified exactly once"
+            return sent[0]
+        time.sleep(0.02)
 
 
 def _link(handle: PlatformHandle, url: str) -> str:
@@ -57,7 +63,7 @@ def test_approving_through_the_link_resumes_the_run_on_the_approved_branch(
 ) -> None:
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
-    notified = _notification(handle, approval["id"])
+    notified = notification_of(handle, approval["id"])
     approve_url = _link(handle, notified.links[MANAGER]["approve"])
 
     preview = httpx.get(approve_url)
@@ -91,7 +97,7 @@ def test_a_used_link_repeats_its_answer_refuses_another_and_changes_nothing(
 ) -> None:
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
-    links = _notification(handle, approval["id"]).links[MANAGER]
+    links = notification_of(handle, approval["id"]).links[MANAGER]
     first = httpx.post(_link(handle, links["reject"]))
     assert first.status_code == 200, first.text
     finished = acme.wait_finished(run["id"])
@@ -113,7 +119,7 @@ def test_forged_and_expired_links_are_refused_and_the_run_keeps_waiting(
 ) -> None:
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
-    genuine = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
+    genuine = _link(handle, notification_of(handle, approval["id"]).links[MANAGER]["approve"])
     base = f"{handle.platform.api_url}/approvals/links"
     header, payload, signature = urlsplit(genuine).path.rsplit("/", 1)[1].split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
@@ -185,7 +191,7 @@ def test_no_response_carries_the_task_token(acme: Api, handle: PlatformHandle, e
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
     history = acme.get(f"/runs/{run['id']}").json()
-    link = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
+    link = _link(handle, notification_of(handle, approval["id"]).links[MANAGER]["approve"])
     responses = [acme.get("/approvals"), acme.get(f"/approvals/{approval['id']}"), httpx.get(link)]
 
     from functions.shared.models import ApprovalItem
@@ -208,7 +214,7 @@ def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
     acme.publish(workflow_id)
     run = acme.start(workflow_id, EXPENSE)
     approval = pending_approval(acme, run["id"])
-    approve_url = _notification(handle, approval["id"]).links[MANAGER]["approve"]
+    approve_url = notification_of(handle, approval["id"]).links[MANAGER]["approve"]
 
     handle.restart()
     acme = handle.client("acme")
@@ -227,7 +233,7 @@ def test_a_link_to_a_run_that_was_cancelled_is_gone_and_the_approval_says_why(
 ) -> None:
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
-    link = _link(handle, _notification(handle, approval["id"]).links[MANAGER]["approve"])
+    link = _link(handle, notification_of(handle, approval["id"]).links[MANAGER]["approve"])
     assert acme.post(f"/runs/{run['id']}/cancel").status_code == 200
     assert acme.wait_finished(run["id"])["status"] == "ABORTED"
 

@@ -9,7 +9,7 @@ import httpx
 
 from functions.shared.approval_links import link_urls, sign_link
 from integration.helpers import Api, PlatformHandle, assert_envelope, unique
-from integration.test_approvals import pending_approval
+from integration.test_approvals import notification_of, pending_approval
 
 AMOUNT = {"amount": 99}
 
@@ -137,7 +137,7 @@ def test_an_approval_without_approvers_is_open_to_any_member(acme: Api, handle: 
     run_id, approval = _start(acme, _approval_workflow(acme, []))
     viewer = handle.client("acme", role="viewer", subject="vic@acme.test")
     member = handle.client("acme", role="member", subject="max@acme.test")
-    notified = next(item for item in handle.platform.approval_outbox if item.approval_id == approval["id"])
+    notified = notification_of(handle, approval["id"])
 
     assert_envelope(viewer.post(f"/approvals/{approval['id']}/approve"), 403, "forbidden")
     assert set(notified.links) == {"*"}

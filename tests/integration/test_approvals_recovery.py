@@ -19,7 +19,7 @@ from functions.shared.approvals import (
     decide,
 )
 from integration.helpers import Api, PlatformHandle, assert_envelope, example, unique
-from integration.test_approvals import EXPENSE, MANAGER, pending_approval
+from integration.test_approvals import EXPENSE, MANAGER, notification_of, pending_approval
 
 AS_MANAGER = Decider(identity=MANAGER, via="api", roles=frozenset({"member"}))
 
@@ -147,11 +147,7 @@ def test_a_stale_claim_is_taken_over_through_the_api_and_the_link(
 ) -> None:
     run_id, approval_id = waiting
     _crash(handle, approval_id, claimed_at=int(time.time()) - CLAIM_LEASE_SECONDS - 5)
-    link = next(
-        item.links[MANAGER]["reject"]
-        for item in handle.platform.approval_outbox
-        if item.approval_id == approval_id
-    )
+    link = notification_of(handle, approval_id).links[MANAGER]["reject"]
 
     answered = httpx.post(link, json={"comment": "changed my mind"})
     finished = acme.wait_finished(run_id)
