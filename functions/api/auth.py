@@ -324,10 +324,16 @@ def _pool_issuer(user_pool_id: str) -> str:
 
 @cache
 def _jwks_client(url: str) -> PyJWKClient:
-    """One JWKS client per URL for the life of the process: keys are fetched once and cached."""
+    """One JWKS client per URL for the life of the process: keys are fetched once and cached.
+
+    A token naming a key the cached set lacks (the pool rotated its keys) refetches the set at most
+    once a minute, so tokens with made-up key ids cannot make every request fetch it.
+    """
     from jwt import PyJWKClient
 
-    return PyJWKClient(url, cache_keys=True, max_cached_keys=16, lifespan=3600, timeout=5)
+    return PyJWKClient(
+        url, cache_keys=True, max_cached_keys=16, lifespan=3600, timeout=5, cooldown_duration=60
+    )
 
 
 def _allowed_clients(settings: Settings) -> frozenset[str]:

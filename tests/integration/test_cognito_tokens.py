@@ -111,6 +111,18 @@ def test_the_signing_keys_are_fetched_once_and_cached(
     assert pool.jwks_requests == fetched
 
 
+def test_tokens_naming_unknown_keys_do_not_make_every_request_fetch_the_keys(
+    handle: PlatformHandle, pool: FakeUserPool, tenant: str
+) -> None:
+    assert _as(handle, pool.token(f"owner@{tenant}.test", tenant)).get("/me").status_code == 200
+    fetched = pool.jwks_requests
+    for attempt in range(4):
+        bogus = pool.token(f"owner@{tenant}.test", tenant, kid=f"bogus-{attempt}")
+        assert_envelope(_as(handle, bogus).get("/me"), 401, "invalid_token")
+    # A rotated pool's new key is looked up at most once per cooldown (PyJWKClient's), not per request
+    assert pool.jwks_requests - fetched <= 1
+
+
 def test_local_tokens_still_work_beside_cognito(
     handle: PlatformHandle, pool: FakeUserPool, tenant: str
 ) -> None:
