@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from html import escape
 
-__all__ = ["link_page"]
+__all__ = ["PAGE_HEADERS", "link_page"]
+
+PAGE_HEADERS = {
+    # Its own inline script and style only, requests to itself only, and never inside a frame
+    # (a framed page could trick an approver into clicking the button).
+    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

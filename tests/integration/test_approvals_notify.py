@@ -217,6 +217,7 @@ def test_approvers_get_their_own_links_by_email_and_slack_and_the_emailed_link_a
     assert preview.status_code == 200 and preview.json()["decision"] == "approve"
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Ship release 2.4?" in page.text and '<button type="submit">Approve</button>' in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert answered.status_code == 200, answered.text
     assert (answered.json()["decided_by"], answered.json()["decided_via"]) == (MANAGER, "link")
     assert finished["status"] == "SUCCEEDED", finished

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.api.auth import ROLES, Identity, role_at_most
 from functions.api.context import caller, current_settings, header, json_response
 from functions.api.errors import ConflictError, ForbiddenError, GoneError, NotFoundError
-from functions.approvals.page import link_page
+from functions.approvals.page import PAGE_HEADERS, link_page
 from functions.shared import ItemNotFoundError, store
 from functions.shared.approval_links import LinkClaims, LinkError, verify_link
 from functions.shared.approvals import (
@@ -210,7 +210,7 @@ def preview_link(link_token: LinkToken, decision: Annotated[Decision, Query()]) 
             status_code=200,
             content_type="text/html; charset=utf-8",
             body=link_page(preview.approval.message, preview.approval.status, decision),
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", **PAGE_HEADERS},
         )
     return json_response(200, preview.model_dump(mode="json"), {"Cache-Control": "no-store"})
 
