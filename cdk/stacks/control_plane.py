@@ -1,8 +1,10 @@
 """Control plane: the REST API and webhooks behind API Gateway, Cognito, and the trigger wiring.
 
 * API Gateway (REST) with stage throttling, access logs, X-Ray and a regional WAF web ACL.
-  ``/{proxy+}`` goes to the API Lambda behind a Cognito authorizer; the routes in
-  ``PUBLIC_ROUTES`` authenticate themselves (HMAC-signed webhooks, approval links, the spec).
+  ``/{proxy+}`` goes to the API Lambda and ``/hooks/{proxy+}`` to the webhook Lambda; every route
+  in ``ROUTES`` names who authenticates it. The API Lambda checks every request itself (a Cognito
+  ID token against the pool's keys, or a scoped API key): a gateway Cognito authorizer would turn
+  API keys away before they reached it.
 * The API, webhook, schedule-trigger, event-trigger and approvals Lambdas deploy from the
   repository's packages with the handler paths of ``cdk.manifest.PLATFORM_FUNCTIONS``.
 * The HS256 key the API signs tokens and approval links with: a generated Secrets Manager secret
@@ -65,7 +67,7 @@ from cdk.stacks.data import DataStack
 from cdk.stacks.workflow_runtime import WorkflowRuntimeStack
 from cdk.stage_names import StageNames
 
-__all__ = ["PUBLIC_ROUTES", "ROLES", "ControlPlaneStack", "PublicRoute", "editor_client_parameter"]
+__all__ = ["ROLES", "ROUTES", "ControlPlaneStack", "GatewayRoute", "editor_client_parameter"]
 
 # RBAC roles of the spec; each is a Cognito group (for the console: the API reads roles from the table).
 ROLES: tuple[str, ...] = ("viewer", "member", "admin", "owner")
@@ -80,34 +82,31 @@ def editor_client_parameter(prefix: str) -> str:
     return f"/{prefix}/api/cognito-client-ids"
 
 
-class PublicRoute(NamedTuple):
-    """A route without the Cognito authorizer: its methods, its target, who authenticates it."""
+class GatewayRoute(NamedTuple):
+    """A route of the REST API: its methods, its target, and who authenticates its requests."""
 
     methods: tuple[str, ...]
     target: Literal["api", "webhook"]
     authenticated_by: str
 
 
-# Routes without the Cognito authorizer (path below the stage), and who authenticates them
-# instead. Everything else, ``/approvals`` and ``/approvals/{id}/...`` included, needs a sign-in.
-PUBLIC_ROUTES: dict[str, PublicRoute] = {
-    "hooks/{proxy+}": PublicRoute(
+_API_AUTHENTICATES = (
+    "the API Lambda authenticates every request itself: a Cognito ID token verified against the "
+    "user pool's keys (issuer, app client, expiry; role from the platform table) or a scoped API "
+    "key; a gateway Cognito authorizer would refuse API keys before they reached it"
+)
+
+# Every route (path below the stage), and who authenticates it. API Gateway adds no authorizer;
+# WAF and stage throttling still stand in front of all of them.
+ROUTES: dict[str, GatewayRoute] = {
+    "": GatewayRoute(("ANY",), "api", _API_AUTHENTICATES),
+    "{proxy+}": GatewayRoute(("ANY",), "api", _API_AUTHENTICATES),
+    "hooks/{proxy+}": GatewayRoute(
         ("POST",),
         "webhook",
         "the webhook Lambda checks the HMAC signature made with the workflow's webhook secret",
     ),
-    "approvals/links/{proxy+}": PublicRoute(
-        ("GET", "POST"),
-        "api",
-        "the API Lambda checks the signed, expiring approval link token carried in the path",
-    ),
-    "openapi.json": PublicRoute(
-        ("GET",), "api", "it serves only the public OpenAPI document, nothing to protect"
-    ),
 }
-
-# Routes behind the Cognito authorizer, every method to the API Lambda.
-AUTHORIZED_ROUTES: tuple[str, ...] = ("", "{proxy+}", "approvals", "approvals/{proxy+}")
 
 API_STAGE_NAME = "v1"
 
@@ -673,30 +672,19 @@ class ControlPlaneStack(Stack):
                 ),
             ),
         )
-        authorizer = apigw.CognitoUserPoolsAuthorizer(
-            self,
-            "Authorizer",
-            cognito_user_pools=[self.user_pool],
-            authorizer_name=f"{config.prefix}-cognito",
-        )
         integrations = {
             "api": apigw.LambdaIntegration(self.api_function.function),
             "webhook": apigw.LambdaIntegration(self.webhook_function.function),
         }
-        for path in AUTHORIZED_ROUTES:
-            _resource(self.api.root, path).add_method(
-                "ANY",
-                integrations["api"],
-                authorizer=authorizer,
-                authorization_type=apigw.AuthorizationType.COGNITO,
-            )
-        for path, route in PUBLIC_ROUTES.items():
+        for path, route in ROUTES.items():
             resource = _resource(self.api.root, path)
             for http_method in route.methods:
                 method = resource.add_method(http_method, integrations[route.target])
                 for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
                     acknowledge(
-                        method, rule, f"{http_method} /{path} is public by design: {route.authenticated_by}."
+                        method,
+                        rule,
+                        f"{http_method} /{path} has no gateway authorizer: {route.authenticated_by}.",
                     )
         acknowledge(
             self.api,
