@@ -11,5 +11,5 @@ export default defineConfig({
     proxy: { "/api": process.env.WFAIB_API ?? "http://127.0.0.1:8080" },
   },
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 1500 },
-  test: { include: ["src/**/*.test.ts"], environment: "node" },
+  test: { include: ["src/**/*.test.ts"], environment: "node", globalSetup: ["./vitest.nodeTypes.ts"] },
 });

@@ -45,11 +45,21 @@ class Editor:
     token: str
 
     def open(self, page: Page, route: str = "#/workflows") -> None:
-        """Open the editor signed in as the demo owner (the token arrives in the address, as `wfaib dev` hands it over)."""
+        """Open the editor signed in as the demo owner (the token arrives in the address, as `wfaib dev` hands it
+        over); a workflow's route returns once its canvas is drawn and fitted to the view."""
         page.goto(f"{self.url}/#token={self.token}")
         page.get_by_role("heading", name="Workflows").wait_for()
         if route != "#/workflows":
             page.evaluate("route => { window.location.hash = route }", route)
+        if route.startswith("#/workflows/"):
+            wait_for_canvas(page)
+
+
+def wait_for_canvas(page: Page) -> None:
+    """Wait until the editor has drawn the workflow and fitted it to the view (it marks the canvas
+    ``data-fitted``): positions are final and its keyboard shortcuts listen to the loaded workflow,
+    which a visible heading alone does not promise."""
+    page.locator('[data-testid="canvas"][data-fitted="true"]').wait_for()
 
 
 def _npm() -> str:

@@ -6,17 +6,20 @@ import uuid
 
 from playwright.sync_api import Locator, Page, expect
 
+from e2e.conftest import wait_for_canvas
+
 
 def unique(prefix: str) -> str:
     return f"{prefix} {uuid.uuid4().hex[:6]}"
 
 
 def create_workflow(page: Page, name: str) -> None:
-    """New workflow from the list page; ends in the editor."""
+    """New workflow from the list page; ends in the editor, ready for input."""
     page.get_by_role("button", name="New workflow").click()
     page.get_by_label("Name").fill(name)
     page.get_by_role("button", name="Create").click()
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    wait_for_canvas(page)
 
 
 def drop_node(page: Page, node_type: str, x: float, y: float) -> None:

@@ -35,9 +35,16 @@ def test_copy_paste_delete_undo_redo_and_layout_from_the_keyboard(editor: Editor
     expect(page.get_by_text("unsaved changes")).to_be_visible()
 
     before = node(page, "greet_2").bounding_box()
+    assert before is not None
     page.keyboard.press("l")
-    page.wait_for_timeout(300)  # the fit-view animation
-    assert node(page, "greet_2").bounding_box() != before
+    # Laid out and fitted again: the node is somewhere else on screen (waits for the move, not a time).
+    page.wait_for_function(
+        """([selector, x, y]) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return Math.abs(box.x - x) > 1 || Math.abs(box.y - y) > 1;
+        }""",
+        arg=['[data-testid="node-greet_2"]', before["x"], before["y"]],
+    )
 
 
 def test_problems_from_the_api_appear_on_the_node_and_the_field(editor: Editor, page: Page) -> None:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import Editor, screenshot
+from e2e.conftest import Editor, screenshot, wait_for_canvas
 from e2e.helpers import node, unique
 
 
@@ -29,6 +29,7 @@ def test_create_configure_and_run_a_workflow_with_the_keyboard_alone(editor: Edi
     page.keyboard.type(name)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    wait_for_canvas(page)  # shortcuts typed before the editor listens would be lost
 
     # Add a node: / searches the palette, Enter adds the first match
     page.keyboard.press("/")

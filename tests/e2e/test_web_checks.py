@@ -1,8 +1,14 @@
-"""The editor's own checks, so the one test command runs them: TypeScript types and the Vitest unit tests."""
+"""The editor's own checks, so the one test command runs them: TypeScript types and the Vitest unit tests.
+
+The unit tests read the built-in node types from the workflow model with this interpreter
+(``WFAIB_PYTHON``, see ``web/vitest.nodeTypes.ts``).
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 from e2e.conftest import WEB
 
@@ -18,6 +24,7 @@ def test_the_editor_unit_tests_pass(npm: str) -> None:
     result = subprocess.run(
         [npm, "exec", "--", "vitest", "run", "--reporter=dot"],
         cwd=WEB,
+        env={**os.environ, "WFAIB_PYTHON": sys.executable},
         capture_output=True,
         text=True,
         check=False,

@@ -30,7 +30,8 @@ export function App() {
   });
   const [baseUrl, setBaseUrl] = useState<string | null>(null);
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
-  const [catalog, setCatalog] = useState<Map<string, NodeTypeInfo>>(() => buildCatalog([]));
+  const [catalog, setCatalog] = useState<Map<string, NodeTypeInfo>>(() => buildCatalog(null, []));
+  const [catalogLoaded, setCatalogLoaded] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [authError, setAuthError] = useState<string | null>(null);
   const { theme, toggleTheme } = useTheme();
@@ -56,16 +57,18 @@ export function App() {
 
   useEffect(() => {
     if (!api || !activeToken) return;
-    api
-      .listConnectors()
-      .then((connectors) => setCatalog(buildCatalog(connectors)))
+    Promise.all([api.listNodeTypes(), api.listConnectors()])
+      .then(([nodeTypes, connectors]) => {
+        setCatalog(buildCatalog(nodeTypes, connectors));
+        setCatalogLoaded(true);
+      })
       .catch((exc: unknown) => {
         if (exc instanceof ApiError && exc.status === 401) {
           if (hostedMode) return hosted.signOut();
           localStorage.removeItem(TOKEN_KEY);
           setAuthError("That token was not accepted; sign in again.");
           setToken(null);
-        } else notify(`The connector catalog could not be loaded: ${String((exc as Error).message)}`, "error");
+        } else notify(`The node types could not be loaded: ${String((exc as Error).message)}`, "error");
       });
   }, [api, activeToken, hostedMode, hosted.signOut, notify]);
 
@@ -92,7 +95,7 @@ export function App() {
   ];
 
   return (
-    <AppContext.Provider value={{ api, catalog, notify }}>
+    <AppContext.Provider value={{ api, catalog, catalogLoaded, notify }}>
       <div className="app">
         <a className="skip-link" href="#main">Skip to content</a>
         <header className="topbar">

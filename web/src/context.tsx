@@ -5,6 +5,8 @@ import type { NodeTypeInfo } from "./catalog/catalog";
 export interface AppContextValue {
   api: ApiClient;
   catalog: Map<string, NodeTypeInfo>;
+  /** Whether the node types have arrived (GET /node-types and /connectors); until then the catalog is empty. */
+  catalogLoaded: boolean;
   notify: (message: string, kind?: "info" | "error") => void;
 }
 

@@ -4,6 +4,8 @@ import type {
   Connector,
   Credential,
   Json,
+  N8nImportResult,
+  NodeTypesResponse,
   Page,
   Problem,
   PublishResult,
@@ -141,6 +143,11 @@ export class ApiClient {
     return (await this.request<WorkflowRecord>("PUT", `/workflows/${encodeURIComponent(document.id)}`, document, headers)).data;
   }
 
+  /** Convert an n8n workflow export (nothing is saved): the workflow document and an import report. */
+  importN8n(exported: unknown): Promise<N8nImportResult> {
+    return this.post("/imports/n8n", exported);
+  }
+
   async deleteWorkflow(id: string): Promise<void> {
     await this.request("DELETE", `/workflows/${encodeURIComponent(id)}`);
   }
@@ -157,8 +164,18 @@ export class ApiClient {
     return this.post(`/workflows/${encodeURIComponent(id)}/validate${version ? `?version=${version}` : ""}`);
   }
 
+  /** Validate a document that is not saved (what is on the canvas); nothing is stored. */
+  validateDocument(document: WorkflowDocument): Promise<ValidationResult> {
+    return this.post("/workflows/validate", document);
+  }
+
   publish(id: string, environment: string, version?: number): Promise<PublishResult> {
     return this.post(`/workflows/${encodeURIComponent(id)}/publish`, version ? { environment, version } : { environment });
+  }
+
+  /** Point `target` at the version `source` runs (no recompiling). */
+  promote(id: string, source: string, target: string): Promise<PublishResult> {
+    return this.post(`/workflows/${encodeURIComponent(id)}/promote`, { from: source, to: target });
   }
 
   startRun(id: string, input: Json, environment = "dev"): Promise<RunRecord> {
@@ -186,6 +203,11 @@ export class ApiClient {
 
   listConnectors(): Promise<Connector[]> {
     return this.get("/connectors");
+  }
+
+  /** The built-in node types (params schemas, output handles) and the reserved node ids. */
+  listNodeTypes(): Promise<NodeTypesResponse> {
+    return this.get("/node-types");
   }
 
   /** Credentials without their values; an API without the route answers an empty list. */

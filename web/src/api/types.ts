@@ -193,3 +193,36 @@ export interface TemplateSummary {
   trigger: string;
   nodes: number;
 }
+
+/** A built-in node type as GET /node-types serves it (from the workflow model the validator uses). */
+export interface BuiltinNodeType {
+  type: string;
+  version: number;
+  kind: string;
+  title: string;
+  description: string;
+  /** Fixed named outputs (if: true/false, loop: each/done, approval: rejected). */
+  outputs: string[];
+  input_schema: JsonObject;
+  side_effect?: boolean;
+}
+
+export interface NodeTypesResponse {
+  node_types: BuiltinNodeType[];
+  /** Names a node id may not take: they already mean something in expressions. */
+  reserved_ids: string[];
+}
+
+/** One n8n node that became a placeholder: the WFAIB node standing in for it, and why. */
+export interface N8nPlaceholder {
+  node: string;
+  name: string;
+  n8n_type: string;
+  reason: string;
+}
+
+/** POST /imports/n8n: the converted workflow (not saved) and what happened to each n8n node. */
+export interface N8nImportResult {
+  workflow: WorkflowDocument;
+  report: { nodes: number; converted: number; placeholders: N8nPlaceholder[]; notes: string[] };
+}

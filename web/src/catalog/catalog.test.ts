@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Connector, WorkflowNode } from "../api/types";
 import catalogJson from "../../../connectors/catalog.json";
-import { buildCatalog, hasInput, outputHandles, outputShape, searchCatalog } from "./catalog";
+import { servedNodeTypes } from "./servedNodeTypes";
+import { RESERVED_IDS, buildCatalog, builtinCategory, hasInput, outputHandles, outputShape, searchCatalog } from "./catalog";
 
-const catalog = buildCatalog(catalogJson as unknown as Connector[]);
+const catalog = buildCatalog(servedNodeTypes(), catalogJson as unknown as Connector[]);
 const handles = (node: WorkflowNode) => outputHandles(node, catalog.get(node.type)).map((h) => `${h.kind}:${h.branch ?? ""}`);
 
 describe("outputHandles", () => {
@@ -25,6 +26,22 @@ describe("outputHandles", () => {
 });
 
 describe("buildCatalog and searchCatalog", () => {
+  it("takes every built-in type the API serves, grouped by prefix, and its reserved ids", () => {
+    for (const entry of servedNodeTypes().node_types) {
+      expect(catalog.get(entry.type)).toMatchObject({ kind: entry.kind, title: entry.title, outputs: entry.outputs, inputSchema: entry.input_schema, connector: null });
+    }
+    expect(RESERVED_IDS.has("sum")).toBe(true);
+    expect(builtinCategory("logic.if")).toBe("Logic");
+    expect(builtinCategory("ai.llm")).toBe("AI");
+    expect(builtinCategory("webhook.respond")).toBe("Webhook");
+  });
+
+  it("offers a node type the API adds without any change here", () => {
+    const added = buildCatalog({ node_types: [{ type: "brand.new", version: 1, kind: "data", title: "Brand new", description: "", outputs: ["left", "right"], input_schema: { type: "object" } }], reserved_ids: [] }, []);
+    expect(searchCatalog(added.values(), "brand")[0]).toMatchObject({ type: "brand.new", category: "Brand" });
+    expect(outputHandles({ id: "b", type: "brand.new" }, added.get("brand.new")).map((h) => h.branch)).toEqual([null, "left", "right"]);
+  });
+
   it("has built-ins and connector actions with their auth", () => {
     const slack = [...catalog.values()].filter((info) => info.connector === "slack");
     expect(slack.length).toBeGreaterThanOrEqual(3);

@@ -1,8 +1,7 @@
-// The palette's node types: the built-ins (generated from state_machines/model/node_types.py by
-// tests/e2e/test_builtin_catalog.py, which also fails when the copy drifts) plus every action of the connector catalog.
-import type { Connector, Json, JsonObject, WorkflowNode } from "../api/types";
+// The palette's node types: the built-ins the API serves (GET /node-types, read from the workflow
+// model the validator uses, so a type added there appears here) plus every connector action (GET /connectors).
+import type { Connector, Json, JsonObject, NodeTypesResponse, WorkflowNode } from "../api/types";
 import { sampleFromSchema } from "../schema/schemaForm";
-import builtins from "./builtins.json";
 
 export interface NodeTypeInfo {
   type: string;
@@ -18,35 +17,39 @@ export interface NodeTypeInfo {
   outputs: string[];
 }
 
-interface BuiltinEntry {
-  type: string;
-  kind: string;
-  title: string;
-  description: string;
-  outputs: string[];
-  input_schema: JsonObject;
+const BUILTIN_CATEGORY: Record<string, string> = { logic: "Logic", data: "Data", code: "Code", aws: "AWS", ai: "AI" };
+
+/** The palette group of a built-in type: named for its prefix (`logic.if` → Logic), a new prefix capitalised. */
+export function builtinCategory(type: string): string {
+  const prefix = type.split(".")[0];
+  return BUILTIN_CATEGORY[prefix] ?? (prefix ? prefix[0].toUpperCase() + prefix.slice(1) : "Other");
 }
 
-const BUILTIN_CATEGORY: Record<string, string> = { logic: "Logic", data: "Data", code: "Code", aws: "AWS" };
+/**
+ * Names a node id may not take (`$sum`, `$input` already mean something in expressions). The
+ * expression variables are known before the API answers; buildCatalog adds the rest from
+ * GET /node-types. One shared set because the id check runs deep inside the document operations
+ * (a pasted node's fresh id) and the names are the same for the whole app.
+ */
+export const RESERVED_IDS: Set<string> = new Set(["trigger", "input", "execution", "item", "index"]);
 
-export function builtinNodeTypes(): NodeTypeInfo[] {
-  return (builtins.node_types as unknown as BuiltinEntry[]).map((entry) => ({
-    type: entry.type,
-    kind: entry.kind,
-    title: entry.title,
-    description: entry.description,
-    category: BUILTIN_CATEGORY[entry.type.split(".")[0]] ?? "Other",
-    connector: null,
-    auth: null,
-    inputSchema: entry.input_schema,
-    outputSchema: null,
-    outputs: entry.outputs,
-  }));
-}
-
-export function buildCatalog(connectors: Connector[]): Map<string, NodeTypeInfo> {
+export function buildCatalog(nodeTypes: NodeTypesResponse | null, connectors: Connector[]): Map<string, NodeTypeInfo> {
   const catalog = new Map<string, NodeTypeInfo>();
-  for (const info of builtinNodeTypes()) catalog.set(info.type, info);
+  for (const id of nodeTypes?.reserved_ids ?? []) RESERVED_IDS.add(id);
+  for (const entry of nodeTypes?.node_types ?? []) {
+    catalog.set(entry.type, {
+      type: entry.type,
+      kind: entry.kind,
+      title: entry.title,
+      description: entry.description,
+      category: builtinCategory(entry.type),
+      connector: null,
+      auth: null,
+      inputSchema: entry.input_schema,
+      outputSchema: null,
+      outputs: entry.outputs,
+    });
+  }
   for (const connector of connectors) {
     for (const action of connector.actions ?? []) {
       if (action.deprecated) continue;
@@ -112,9 +115,6 @@ export function outputHandles(node: WorkflowNode, info: NodeTypeInfo | undefined
 export function hasInput(info: NodeTypeInfo | undefined): boolean {
   return info?.kind !== "error_handler";
 }
-
-/** Names a node id may not take: they already mean something in expressions (`$sum`, `$input`). */
-export const RESERVED_IDS: ReadonlySet<string> = new Set(builtins.reserved_ids);
 
 /** What a node's output looks like before it has run: its action's output schema, or what a data step builds. */
 export function outputShape(node: WorkflowNode, info: NodeTypeInfo | undefined): Json | undefined {

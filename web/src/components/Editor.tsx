@@ -5,6 +5,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -37,17 +38,22 @@ import {
 } from "../graph/workflow";
 import { href } from "../route";
 import { isFinished, lastOutputs, nodeStatuses, stepsOfNode, type NodeRunStatus } from "../run/runStatus";
-import { ConflictDialog, ConnectDialog, PublishDialog, RunDialog, ShortcutsDialog } from "./EditorDialogs";
+import { ConflictDialog, ConnectDialog, RunDialog, ShortcutsDialog } from "./EditorDialogs";
 import { NodePanel } from "./NodePanel";
 import { DRAG_TYPE, Palette } from "./Palette";
+import { PublishDialog } from "./PublishDialog";
 import { RunPanel } from "./RunPanel";
 import { StatusBadge } from "./StatusBadge";
 import { VersionsPanel } from "./VersionsPanel";
 import { WfNode, type WfFlowNode } from "./WfNode";
 import { WorkflowPanel } from "./WorkflowPanel";
+import { OverviewEdges, zoomedOutSelector } from "./OverviewEdges";
 
 const nodeTypes = { wf: WfNode };
+const NO_EDGES: Edge[] = [];
 const POLL_MS = 400;
+/** How long the canvas must stay unchanged before it is validated (typing, dragging a node). */
+const VALIDATE_AFTER_MS = 500;
 
 interface CachedNode {
   node: WorkflowNode;
@@ -79,8 +85,10 @@ function isTextField(target: EventTarget | null): boolean {
 }
 
 function EditorInner({ workflowId, runId }: { workflowId: string; runId: string | null }) {
-  const { api, catalog, notify } = useApp();
+  const { api, catalog, catalogLoaded, notify } = useApp();
   const flow = useReactFlow();
+  // Zoomed out, nodes are plain boxes and OverviewEdges draws the connections (see graph/overview.ts).
+  const zoomedOut = useStore(zoomedOutSelector);
   const [record, setRecord] = useState<WorkflowRecord | null>(null);
   const [history, setHistory] = useState<History<WorkflowDocument> | null>(null);
   const [savedDoc, setSavedDoc] = useState<WorkflowDocument | null>(null);
@@ -145,7 +153,11 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
   useEffect(() => {
     if (fitted.current || !history || measured.size === 0) return;
     fitted.current = true;
-    window.requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2 }));
+    window.requestAnimationFrame(() => {
+      // data-fitted tells whoever waits for the canvas (people's scripts, the browser tests) that
+      // the view has settled: nothing moves on screen after it unless someone moves it.
+      void flow.fitView({ padding: 0.2, maxZoom: 1.2 }).then(() => canvasRef.current?.setAttribute("data-fitted", "true"));
+    });
   }, [measured, history, flow]);
 
   // Poll a run until it finishes; each answer recolours the nodes.
@@ -219,17 +231,37 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     selectOnly([]);
   }, [selectedNodes, selectedEdges, editWith, selectOnly]);
 
+  // Validating ------------------------------------------------------------------------------------
+  // What is on the canvas, saved or not, is validated shortly after each change, so problems appear
+  // on the nodes and fields while the user edits. An answer about a document that has changed since
+  // is dropped (the cleanup), so problems never belong to an older canvas.
+  useEffect(() => {
+    if (!doc) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      api.validateDocument(doc).then(
+        (result) => current && setProblems((before) => (jsonEqual(before, result.problems) ? before : result.problems)),
+        () => undefined, // offline or signed out: the Validate button and saving report it
+      );
+    }, VALIDATE_AFTER_MS);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [api, doc]);
+
   // Saving, publishing, running -------------------------------------------------------------------
   const validate = useCallback(async () => {
+    if (!doc) return null;
     try {
-      const result = await api.validate(workflowId);
+      const result = await api.validateDocument(doc);
       setProblems(result.problems);
       return result.problems;
     } catch (exc) {
       notify((exc as Error).message, "error");
       return null;
     }
-  }, [api, workflowId, notify]);
+  }, [api, doc, notify]);
 
   const saveDocument = useCallback(
     async (document: WorkflowDocument, etag: string | null): Promise<WorkflowRecord | null> => {
@@ -283,6 +315,23 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         if (exc instanceof ApiError && exc.problems.length) setProblems(exc.problems);
         notify(`Not published: ${(exc as Error).message}`, "error");
         return null;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [api, workflowId, notify],
+  );
+
+  /** Point an environment at the version another one runs (dev → staging → prod), without recompiling. */
+  const promote = useCallback(
+    async (source: string, target: string) => {
+      setBusy(`Promoting ${source} to ${target}…`);
+      try {
+        const result = await api.promote(workflowId, source, target);
+        setRecord(await api.getWorkflow(workflowId));
+        notify(`Promoted version ${result.version} from ${source} to ${target}.`);
+      } catch (exc) {
+        notify(`Not promoted: ${(exc as Error).message}`, "error");
       } finally {
         setBusy(null);
       }
@@ -612,6 +661,14 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
     [doc, editWith, notify],
   );
 
+  // While the canvas is dragged, a cover over it (styles.css: .panning) answers the browser's hit
+  // test for every pointer move at once, instead of a search through a thousand nodes. A class, not
+  // state: nothing re-renders while panning.
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event && (event.type === "mousedown" || event.type === "touchstart" || event.type === "pointerdown")) canvasRef.current?.classList.add("panning");
+  }, []);
+  const onMoveEnd = useCallback(() => canvasRef.current?.classList.remove("panning"), []);
+
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     const type = event.dataTransfer.getData(DRAG_TYPE);
@@ -642,7 +699,8 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
   }, [doc, selectedNode, previewRun, catalog]);
 
   if (loadError) return <section className="page"><h1>Workflow {workflowId}</h1><p className="error" role="alert">{loadError}</p><a href={href({ page: "workflows" })}>Back to workflows</a></section>;
-  if (!doc || !record || !history) return <p className="loading">Loading {workflowId}…</p>;
+  // The canvas waits for the node types: a node's handles and its form come from them.
+  if (!doc || !record || !history || !catalogLoaded) return <p className="loading">Loading {workflowId}…</p>;
 
   const sidePanel = (() => {
     if (side === "versions") return <VersionsPanel workflowId={workflowId} current={doc} record={record} onCompare={setCompare} onRestore={(old) => { editWith(() => ({ ...old, id: doc.id })); notify("Restored: save to make it a new version."); }} onPublish={(env, version) => void publishTo(env, version)} onClose={() => { setSide("auto"); setCompare(null); }} />;
@@ -708,10 +766,10 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
       </div>
       <div className={`editor-body${paletteOpen ? " palette-open" : ""}`}>
         <Palette ref={searchRef} catalog={catalog} onAdd={(type) => addNodeOfType(type)} />
-        <div className="canvas" ref={canvasRef} onDrop={onDrop} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} data-testid="canvas">
+        <div className={`canvas${zoomedOut ? " zoomed-out" : ""}`} ref={canvasRef} onDrop={onDrop} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }} data-testid="canvas">
           <ReactFlow
             nodes={rfNodes}
-            edges={rfEdges}
+            edges={zoomedOut ? NO_EDGES : rfEdges}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
@@ -722,6 +780,8 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
               dragBase.current = null;
               if (before) setHistory((h) => (h ? commitFrom(h, before) : h));
             }}
+            onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
             deleteKeyCode={null}
             selectionKeyCode="Shift"
             multiSelectionKeyCode={["Meta", "Control"]}
@@ -729,6 +789,7 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
             onlyRenderVisibleElements={doc.nodes.length > 300}
             ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter to select, arrow keys to move, C to connect, Delete to remove." }}
           >
+            {zoomedOut && <OverviewEdges nodes={rfNodes} edges={rfEdges} />}
             <Background />
             <Controls />
             <MiniMap pannable zoomable ariaLabel="Mini map" nodeClassName={(node) => (node.data as { status?: string }).status ? `minimap-${(node.data as { status?: string }).status}` : ""} />
@@ -737,7 +798,16 @@ function EditorInner({ workflowId, runId }: { workflowId: string; runId: string 
         {sidePanel}
       </div>
       {dialog === "run" && <RunDialog initialInput={(run?.input ?? doc.trigger.sample_input ?? {}) as Json} onRun={(input) => void startRun(input)} onClose={() => setDialog(null)} />}
-      {dialog === "publish" && <PublishDialog version={record.version + (dirty ? 1 : 0)} onPublish={(env) => { setDialog(null); void publishTo(env); }} onClose={() => setDialog(null)} />}
+      {dialog === "publish" && (
+        <PublishDialog
+          record={record}
+          version={record.version + (dirty ? 1 : 0)}
+          onPublish={(env) => { setDialog(null); void publishTo(env); }}
+          onPromote={(source, target) => void promote(source, target)}
+          onRollback={(env, version) => void publishRecord(env, version)}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog === "connect" && selectedNodes.size === 1 && (
         <ConnectDialog
           doc={doc}

@@ -46,32 +46,6 @@ export function RunDialog({ initialInput, onRun, onClose }: { initialInput: Json
   );
 }
 
-export function PublishDialog({ version, onPublish, onClose }: { version: number; onPublish: (environment: string) => void; onClose: () => void }) {
-  const [environment, setEnvironment] = useState("dev");
-  return (
-    <Modal title={`Publish version ${version}`} onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          onPublish(environment);
-        }}
-      >
-        <p className="help">Compiles the saved version and points the environment at it (unsaved changes are saved first).</p>
-        <label htmlFor="publish-environment">Environment</label>
-        <select id="publish-environment" value={environment} onChange={(e) => setEnvironment(e.target.value)} autoFocus>
-          <option value="dev">dev</option>
-          <option value="staging">staging</option>
-          <option value="prod">prod</option>
-        </select>
-        <div className="actions">
-          <button type="submit" className="primary">Publish</button>
-          <button type="button" onClick={onClose}>Cancel</button>
-        </div>
-      </form>
-    </Modal>
-  );
-}
-
 export function ConnectDialog({ doc, source, catalog, onConnect, onClose }: { doc: WorkflowDocument; source: string; catalog: Map<string, NodeTypeInfo>; onConnect: (branch: string | null, target: string) => void; onClose: () => void }) {
   const node: WorkflowNode | undefined = doc.nodes.find((n) => n.id === source);
   const handles = source === TRIGGER_ID ? [{ branch: null, label: "start", kind: "plain" as const }] : node ? outputHandles(node, catalog.get(node.type)) : [];

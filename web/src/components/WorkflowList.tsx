@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
-import type { RunRecord, WorkflowDocument, WorkflowSummary } from "../api/types";
+import type { N8nImportResult, RunRecord, WorkflowDocument, WorkflowSummary } from "../api/types";
 import { useApp } from "../context";
 import { downloadJson } from "../download";
 import { emptyWorkflow, slugify } from "../graph/workflow";
-import { importableDocument, withFreshId } from "../graph/importExport";
+import { importableDocument, isN8nExport, withFreshId } from "../graph/importExport";
 import { href, navigate } from "../route";
+import { N8nImportDialog } from "./N8nImportDialog";
 import { StatusBadge } from "./StatusBadge";
 
 function formatTime(iso: string | undefined): string {
@@ -21,6 +22,7 @@ export function WorkflowList() {
   const [query, setQuery] = useState("");
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
+  const [n8nImport, setN8nImport] = useState<{ fileName: string; result: N8nImportResult } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
@@ -91,14 +93,8 @@ export function WorkflowList() {
     }
   };
 
-  const importFile = async (file: File) => {
-    let doc: WorkflowDocument;
-    try {
-      doc = withFreshId(importableDocument(JSON.parse(await file.text())), takenIds);
-    } catch (exc) {
-      notify(`${file.name} is not a workflow: ${(exc as Error).message}`, "error");
-      return;
-    }
+  const createImported = async (imported: WorkflowDocument) => {
+    const doc = withFreshId(imported, takenIds);
     try {
       await api.createWorkflow(doc);
       notify(`Imported ${doc.id}.`);
@@ -107,6 +103,33 @@ export function WorkflowList() {
       const problems = exc instanceof ApiError ? exc.problems.map((p) => `${p.node ? `${p.node}: ` : ""}${p.message}`).join("; ") : "";
       notify(`Import failed: ${(exc as Error).message} ${problems}`, "error");
     }
+  };
+
+  /** A WFAIB workflow file is created at once; an n8n export is converted by the API first and its report shown. */
+  const importFile = async (file: File) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch (exc) {
+      notify(`${file.name} is not JSON: ${(exc as Error).message}`, "error");
+      return;
+    }
+    if (isN8nExport(parsed)) {
+      try {
+        setN8nImport({ fileName: file.name, result: await api.importN8n(parsed) });
+      } catch (exc) {
+        notify(`${file.name} could not be converted from n8n: ${(exc as Error).message}`, "error");
+      }
+      return;
+    }
+    let doc: WorkflowDocument;
+    try {
+      doc = importableDocument(parsed);
+    } catch (exc) {
+      notify(`${file.name} is not a workflow: ${(exc as Error).message}`, "error");
+      return;
+    }
+    await createImported(doc);
   };
 
   return (
@@ -121,7 +144,7 @@ export function WorkflowList() {
             type="file"
             accept="application/json,.json"
             hidden
-            aria-label="Workflow JSON file to import"
+            aria-label="Workflow JSON file (or n8n export) to import"
             data-testid="import-file"
             onChange={(e) => {
               const file = e.target.files?.[0];
@@ -131,6 +154,18 @@ export function WorkflowList() {
           />
         </div>
       </div>
+      {n8nImport && (
+        <N8nImportDialog
+          fileName={n8nImport.fileName}
+          result={n8nImport.result}
+          onCreate={() => {
+            const { workflow } = n8nImport.result;
+            setN8nImport(null);
+            void createImported(importableDocument(workflow));
+          }}
+          onClose={() => setN8nImport(null)}
+        />
+      )}
       {creating && (
         <form className="inline-form" onSubmit={create} aria-label="New workflow">
           <label htmlFor="new-name">Name</label>
@@ -146,7 +181,7 @@ export function WorkflowList() {
       {workflows === null ? (
         <p>Loading…</p>
       ) : visible.length === 0 ? (
-        <p className="empty">{workflows.length ? "No workflow matches." : "No workflows yet: create one, import a JSON file or install a template."}</p>
+        <p className="empty">{workflows.length ? "No workflow matches." : "No workflows yet: create one, import a JSON file (or an n8n export) or install a template."}</p>
       ) : (
         <table className="table">
           <thead>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WorkflowDocument } from "../api/types";
+import { servedNodeTypes } from "../catalog/servedNodeTypes";
 import { buildCatalog } from "../catalog/catalog";
 import {
   addNode,
@@ -16,7 +17,7 @@ import {
   upstreamNodes,
 } from "./workflow";
 
-const catalog = buildCatalog([]);
+const catalog = buildCatalog(servedNodeTypes(), []);
 
 function workflow(): WorkflowDocument {
   return {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../api/types";
+import { servedNodeTypes } from "../catalog/servedNodeTypes";
 import { buildCatalog } from "../catalog/catalog";
 import catalogJson from "../../../connectors/catalog.json";
 import type { Connector } from "../api/types";
 import { defaultsFromSchema, displayValue, fieldProblems, fieldsFromSchema, parseFieldValue, resolveRef, sampleFromSchema, unwrapNullable } from "./schemaForm";
 
-const catalog = buildCatalog(catalogJson as unknown as Connector[]);
+const catalog = buildCatalog(servedNodeTypes(), catalogJson as unknown as Connector[]);
 
 describe("fieldsFromSchema on the real catalog", () => {
   it("builds the if node's form: one required text field with its help", () => {
@@ -53,7 +54,9 @@ describe("unwrapNullable", () => {
 
 describe("defaultsFromSchema", () => {
   it("fills non-null defaults only", () => {
-    expect(defaultsFromSchema(catalog.get("logic.approval")!.inputSchema)).toEqual({ timeout_seconds: 604800 });
+    expect(defaultsFromSchema(catalog.get("logic.approval")!.inputSchema)).toMatchObject({ timeout_seconds: 604800 });
+    const schema: JsonObject = { type: "object", properties: { a: { type: "integer", default: 3 }, b: { anyOf: [{ type: "string" }, { type: "null" }], default: null }, c: { type: "string" } } };
+    expect(defaultsFromSchema(schema)).toEqual({ a: 3 });
     expect(defaultsFromSchema(catalog.get("logic.wait")!.inputSchema)).toEqual({});
   });
 });
