@@ -164,10 +164,10 @@ ApproverRef = Annotated[
     Field(
         min_length=1,
         max_length=320,
-        pattern=r"^(role:(member|admin|owner)|slack:[A-Za-z0-9_.#-]+|[^\s:]+)$",
+        pattern=r"^(role:[a-z][a-z0-9-]{0,39}|slack:[A-Za-z0-9_.#-]+|[^\s:]+)$",
         description="Who may decide: a user (their sign-in, usually an email address), "
-        "`role:member|admin|owner` (signed-in users with at least that role), or `slack:<channel id>` "
-        "(anyone who follows the links posted to that channel).",
+        "`role:<role>` (signed-in users with that role; for member/admin/owner, at least that role), "
+        "or `slack:<channel id>` (anyone who follows the links posted to that channel).",
     ),
 ]
 

@@ -47,6 +47,16 @@ def _approval_workflow(acme: Api, approvers: list[str]) -> str:
     return workflow_id
 
 
+def _signed_in_by_user_record(handle: PlatformHandle, subject: str) -> Api:
+    """A sign-in whose role is the one the user's record holds (a token without a role claim)."""
+    import jwt
+
+    settings = handle.platform.settings
+    claims = {"iss": settings.jwt_issuer, "sub": subject, "tenant": "acme", "exp": int(time.time()) + 600}
+    token = jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+    return Api(handle.platform.api_url, {"Authorization": f"Bearer {token}"})
+
+
 def _start(acme: Api, workflow_id: str) -> tuple[str, dict[str, Any]]:
     run = acme.start(workflow_id, AMOUNT)
     return run["id"], pending_approval(acme, run["id"])
@@ -143,3 +153,18 @@ def test_an_approval_without_approvers_is_open_to_any_member(acme: Api, handle: 
     assert set(notified.links) == {"*"}
     assert member.post(f"/approvals/{approval['id']}/approve").status_code == 200
     assert acme.wait_finished(run_id)["output"]["decided_by"] == "max@acme.test"
+
+
+def test_a_custom_role_approver_admits_the_holders_of_that_role(acme: Api, handle: PlatformHandle) -> None:
+    role = unique("approver").replace("_", "-")
+    created = acme.post("/roles", json={"name": role, "permissions": ["run:read", "workflow:execute"]})
+    assert created.status_code == 201, created.text
+    run_id, approval = _start(acme, _approval_workflow(acme, [f"role:{role}"]))
+    admin = handle.client("acme", role="admin", subject="ada@acme.test")
+    added = acme.post("/users", json={"email": "fin@acme.test", "role": role})
+    assert added.status_code in (200, 201), added.text
+    holder = _signed_in_by_user_record(handle, "fin@acme.test")
+
+    assert_envelope(admin.post(f"/approvals/{approval['id']}/approve"), 403, "not_an_approver")
+    assert holder.post(f"/approvals/{approval['id']}/approve").status_code == 200
+    assert acme.wait_finished(run_id)["output"]["decided_by"] == "fin@acme.test"
