@@ -10,15 +10,18 @@ prefixed variables that ``settings_from_env`` reads in three lines (pydantic sti
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 __all__ = ["Settings", "settings_from_env"]
 
 _PREFIX = "WFAIB_"
+_CONTAINERS = (tuple, list, dict, set, frozenset)
 
 
 class Settings(BaseModel):
@@ -114,8 +117,11 @@ def settings_from_env() -> Settings:
     """
     prefixed = {name.upper(): value for name, value in os.environ.items() if name.upper().startswith(_PREFIX)}
     values: dict[str, object] = {
-        field: prefixed[_PREFIX + field.upper()]
-        for field in Settings.model_fields
+        field: json.loads(prefixed[_PREFIX + field.upper()])
+        if get_origin(info.annotation)
+        in _CONTAINERS  # lists and tuples come as JSON, as pydantic-settings reads them
+        else prefixed[_PREFIX + field.upper()]
+        for field, info in Settings.model_fields.items()
         if _PREFIX + field.upper() in prefixed
     }
     secret_arn = prefixed.get("WFAIB_JWT_SECRET_ARN")
