@@ -164,14 +164,21 @@ class Gateway:
         port: int = 8080,
         after_request: Callable[[str], None] | None = None,
         routes: Mapping[str, LambdaHandler] | None = None,
+        instances: Mapping[str, int] | None = None,
     ) -> None:
         self._handler = handler
         self._routes = dict(routes or {})
         self._static_root = static_root.resolve()
         self._after_request = after_request
-        # One lock per function, as one Lambda container serves one request at a time: a webhook
-        # waiting for its run (``response_mode: last_node``) does not hold up the API.
-        self._locks = {id(function): threading.Lock() for function in (handler, *self._routes.values())}
+        # As many requests at once per function as it has instances (Lambda's concurrent
+        # containers; one unless ``instances`` names the route's prefix): a function with one
+        # instance serves one request at a time, and a webhook waiting for its run
+        # (``response_mode: last_node``) holds up neither the API nor other deliveries.
+        counts = dict(instances or {})
+        self._locks = {id(handler): threading.BoundedSemaphore(1)} | {
+            id(function): threading.BoundedSemaphore(counts.get(prefix, 1))
+            for prefix, function in self._routes.items()
+        }
         request_handler = type("GatewayRequestHandler", (_RequestHandler,), {"gateway": self})
         self._httpd = ThreadingHTTPServer((host, port), request_handler)
         self._httpd.daemon_threads = True

@@ -47,6 +47,7 @@ DEMO_USER = "demo@wfaib.local"
 PLACEHOLDER = Path(__file__).resolve().parent / "placeholder"
 _LOCAL_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _FLUSH_SECONDS = 0.5
+_WEBHOOK_INSTANCES = 4
 
 
 class LocalPlatform:
@@ -208,6 +209,9 @@ class LocalPlatform:
                 "/hooks/": triggers.lambda_handler,  # type: ignore[dict-item]
                 "/events": lambda event, _: self.events.handle(event, self._event_caller),
             },
+            # Deliveries overlap as on concurrent Lambda instances (the API resolver keeps the
+            # current request on itself, so the API function stays one instance).
+            instances={"/hooks/": _WEBHOOK_INSTANCES},
         ).start()
         self._stack.append(self._gateway.stop)
         # Links in notifications point at this gateway, known only now that it listens.
