@@ -13,6 +13,10 @@ bounded in request count and in time, and stops by itself.
 - ``backpressure.*``: the same against a tenant whose quota is smaller than the burst: the rest
   are refused with ``429``, each of which must carry ``Retry-After``; still nothing accepted is lost.
 - ``cold_import.*``: importing each Lambda handler in a fresh interpreter, minus a bare start.
+- ``first_request.*``: a fresh interpreter imports a handler and serves one request against the
+  running platform (the API: an authenticated ``GET /workflows``; the triggers: a signed webhook
+  delivery): the import, the first request, and both together. What an import defers to the
+  first request shows up here, so moving cost there is not counted as a saving.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +234,92 @@ def cold_imports(repeat: int = 9) -> dict[str, float]:
     return figures
 
 
+_FIRST_REQUEST = """
+import json, sys, time
+event = json.loads(sys.stdin.read())
+started = time.perf_counter()
+handler = __import__(sys.argv[1], fromlist=["lambda_handler"])
+imported = time.perf_counter()
+
+class Context:
+    function_name, function_version, memory_limit_in_mb = "bench", "$LATEST", 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    aws_request_id, log_group_name, log_stream_name = "bench", "bench", "bench"
+    def get_remaining_time_in_millis(self): return 30000
+
+response = handler.lambda_handler(event, Context())
+answered = time.perf_counter()
+print(json.dumps({"status": response["statusCode"], "import": imported - started, "request": answered - imported}))
+"""
+
+
+def _platform_environment(settings: Any) -> dict[str, str]:
+    """The ``WFAIB_*`` variables a Lambda of this platform would be given (``settings_from_env``)."""
+    environment = {}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        environment[f"WFAIB_{name.upper()}"] = (
+            json.dumps(text) if isinstance(text, tuple | list | dict) else str(text)
+        )
+    return environment
+
+
+def first_requests(
+    platform: Any, events: dict[str, Callable[[], dict[str, Any]]], repeat: int = 5
+) -> dict[str, float]:
+    """Import then one request, in fresh interpreters (ms, minimum and median of ``repeat``)."""
+    import os
+
+    environment = {**os.environ, **_platform_environment(platform.settings)}
+    environment.pop("AWS_PROFILE", None)
+    figures: dict[str, float] = {}
+    for name, event in events.items():
+        samples = []
+        for _ in range(repeat):
+            process = subprocess.run(
+                [sys.executable, "-c", _FIRST_REQUEST, HANDLERS[name]],
+                cwd=REPO_ROOT,
+                input=json.dumps(event()),
+                capture_output=True,
+                text=True,
+                check=False,
+                env=environment,
+            )
+            if process.returncode != 0:
+                raise RuntimeError(f"first request of {name} failed:\n{process.stderr[-2000:]}")
+            sample = json.loads(process.stdout.strip().splitlines()[-1])
+            if sample["status"] >= 300:
+                raise RuntimeError(f"first request of {name} answered {sample['status']}")
+            samples.append(sample)
+        for part in ("import", "request"):
+            values = [sample[part] for sample in samples]
+            figures[f"first_request.{name}_{part}_min_ms"] = round(min(values) * 1000, 1)
+            figures[f"first_request.{name}_{part}_ms"] = round(statistics.median(values) * 1000, 1)
+        total = [sample["import"] + sample["request"] for sample in samples]
+        figures[f"first_request.{name}_import_plus_request_min_ms"] = round(min(total) * 1000, 1)
+    return figures
+
+
+def _first_request_events(
+    platform: Any, token: str, hook_url: str, secret: str
+) -> dict[str, Callable[[], dict[str, Any]]]:
+    """Makers of the first requests (a new delivery each time, so none is a replay)."""
+    from wfaib.dev.gateway import proxy_event
+
+    def delivery() -> dict[str, Any]:
+        body, headers = _signed(secret, {"id": "first", "total": 1})
+        return proxy_event("POST", hook_url.removeprefix(platform.url), {**headers, "Host": "bench"}, body)
+
+    def listing() -> dict[str, Any]:
+        return proxy_event(
+            "GET", "/api/workflows", {"Authorization": f"Bearer {token}", "Host": "bench"}, b""
+        )
+
+    return {"api": listing, "triggers": delivery}
+
+
 def run() -> dict[str, Any]:
     """Measure and return the figures (``make bench`` prints them)."""
     from state_machines.runtime import VirtualClock
@@ -257,6 +348,11 @@ def run() -> dict[str, Any]:
                         # Room for every sequential start: this phase measures latency, not the quota.
                         api.put("/quotas", json={"runs_per_minute": 1_000_000}).raise_for_status()
                         figures[phase] = _sequential(api, base + hook_path, secret)
+                        figures.update(
+                            first_requests(
+                                platform, _first_request_events(platform, token, base + hook_path, secret)
+                            )
+                        )
                     elif phase == "load":
                         figures[phase] = _bounded_load(
                             api, workflow_id, base + hook_path, secret, LOAD_REQUESTS
