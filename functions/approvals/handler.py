@@ -1,11 +1,11 @@
 """Lambda entry point of the approval step (``lambda:invoke.waitForTaskToken``).
 
 The compiled step sends ``{task_token, execution_id, workflow_id, node_id, message, approvers,
-[notify], tenant_id}``. The function stores a pending approval keyed by tenant (the id is a hash
-of the task token, so a repeated invocation stores nothing twice and notifies once), signs one
-link per approver, and notifies them (``functions/approvals/notify.py``). It returns at once,
-whatever became of the notifications; the run waits until the approval is answered through the
-API (``functions/api/routes/approvals.py``).
+[notify], tenant_id, timeout_seconds}``. The function stores a pending approval keyed by tenant
+(the id is a hash of the task token, so a repeated invocation stores nothing twice and notifies
+once), signs one link per approver, valid as long as the step waits, and notifies them
+(``functions/approvals/notify.py``). It returns at once, whatever became of the notifications;
+the run waits until the approval is answered through the API (``functions/api/routes/approvals.py``).
 
 Metrics (EMF, namespace ``WFAIB``, service ``approvals``): ``ApprovalsCreated``,
 ``ApprovalNotificationsFailed``; decisions add ``ApprovalsDecided``, ``ApprovalsExpired`` and
@@ -62,6 +62,8 @@ class ApprovalRequest(BaseModel):
     approvers: list[str] = Field(default_factory=list)
     notify: NotifyConfig = NotifyConfig()
     tenant_id: str
+    timeout_seconds: int | None = Field(default=None, ge=1)
+    """The step's own timeout: its links expire with it (older compiled workflows do not say)."""
 
 
 def _secrets_sender(settings: Settings) -> ConnectorSender:
@@ -103,7 +105,7 @@ def request_approval(
 ) -> dict[str, Any]:
     """Store the pending approval and notify once; ``{approval_id, status}`` (never the token)."""
     approval_id = hashlib.sha256(request.task_token.encode()).hexdigest()[:32]
-    expires_at = now + settings.approval_link_seconds
+    expires_at = now + (request.timeout_seconds or settings.approval_link_seconds)
     record, created = store.put_pending_approval(
         request.tenant_id,
         approval_id,

@@ -490,6 +490,7 @@ class _Lowering:
                     "approvers": node.params.get("approvers", []),
                     **self.approval_notify(node.params.get("notify")),
                     **self.tenant(),
+                    "timeout_seconds": node.params.get("timeout_seconds", 604_800),
                 },
             }
             state["TimeoutSeconds"] = node.params.get("timeout_seconds", 604_800)

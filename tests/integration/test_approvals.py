@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +78,8 @@ def test_approving_through_the_link_resumes_the_run_on_the_approved_branch(
         "ask_manager",
     )
     assert approval["message"] == "Approve 420 EUR for conference travel?"
+    created = datetime.fromisoformat(approval["created_at"]).timestamp()
+    assert abs(approval["link_expires_at"] - created - 86_400) < 60, "the links expire with the step (1 day)"
     assert notified.approvers == ["manager@example.com"]
     assert preview.status_code == 200, preview.text
     assert preview.json()["decision"] == "approve" and preview.json()["approval"]["status"] == "pending"
