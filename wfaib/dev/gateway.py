@@ -162,7 +162,7 @@ class Gateway:
         *,
         host: str = "127.0.0.1",
         port: int = 8080,
-        after_request: Callable[[str], None] | None = None,
+        after_request: Callable[[str, str], None] | None = None,
         routes: Mapping[str, LambdaHandler] | None = None,
         instances: Mapping[str, int] | None = None,
     ) -> None:
@@ -202,7 +202,7 @@ class Gateway:
         with self._locks[id(handler)]:
             response = handler(event, LocalLambdaContext())
         if self._after_request is not None:
-            self._after_request(event["httpMethod"])
+            self._after_request(event["httpMethod"], str(event["path"]))
         headers: list[tuple[str, str]] = []
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers.extend((name, str(value)) for value in values)

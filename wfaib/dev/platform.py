@@ -48,6 +48,8 @@ PLACEHOLDER = Path(__file__).resolve().parent / "placeholder"
 _LOCAL_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 _FLUSH_SECONDS = 0.5
 _WEBHOOK_INSTANCES = 4
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DELIVERIES = ("/hooks/", "/events")  # start runs only: they change no secret and no schedule
 
 
 class LocalPlatform:
@@ -80,6 +82,7 @@ class LocalPlatform:
         self._account_id = account_id
         self._stopping = threading.Event()
         self._dirty = threading.Event()
+        self._config_dirty = threading.Event()  # secrets or schedules may have changed
         self._stack: list[Callable[[], None]] = []
         self.seeded: list[dict[str, Any]] = []
         self.approval_outbox: list[Notification] = []
@@ -204,7 +207,7 @@ class LocalPlatform:
             self.static_root,
             host=self._host,
             port=self._port,
-            after_request=lambda method: self._dirty.set(),
+            after_request=self._after_request,
             routes={
                 "/hooks/": triggers.lambda_handler,  # type: ignore[dict-item]
                 "/events": lambda event, _: self.events.handle(event, self._event_caller),
@@ -262,8 +265,9 @@ class LocalPlatform:
         self._dirty.set()
 
     def _flush_loop(self) -> None:
-        # Table saves are incremental, but secrets and schedules are copied whole: each save waits
-        # at least four times as long as the last one took, so saving stays under a fifth of the time.
+        # Table saves are incremental; secrets and schedules are copied whole, and only after a
+        # request that may have changed them. Each save still waits at least four times as long as
+        # the last one took, so saving stays under a fifth of the time.
         pause = _FLUSH_SECONDS
         while not self._stopping.wait(pause):
             if self._dirty.is_set():
@@ -272,16 +276,27 @@ class LocalPlatform:
                 self._save()
                 pause = max(_FLUSH_SECONDS, 4 * (time.monotonic() - started))
 
+    def _after_request(self, method: str, path: str) -> None:
+        """Mark what a request may have changed: the table, and unless it only read or started a
+        run (a delivery), the secrets and schedules, which are copied whole when saved."""
+        self._dirty.set()
+        if method not in _READS and not path.startswith(_DELIVERIES):
+            self._config_dirty.set()
+
     def _save(self) -> None:
         self._snapshot.save()
-        self._secrets.save()
-        self._schedules.save()
+        if self._config_dirty.is_set():
+            self._config_dirty.clear()
+            self._secrets.save()
+            self._schedules.save()
 
     def _stop_flusher(self) -> None:
         self._stopping.set()
         self._flusher.join()
-        self._save()
-        self._snapshot.save(full=True)  # a complete copy on the way out, whatever the stream said
+        # A complete copy of everything on the way out, whatever the stream or the requests said.
+        self._snapshot.save(full=True)
+        self._secrets.save()
+        self._schedules.save()
 
     def stop(self) -> None:
         """Stop in reverse order; the table is saved and running executions resume next time."""
