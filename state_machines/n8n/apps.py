@@ -108,7 +108,13 @@ def http_request(context: NodeContext) -> Mapped:
         params["response_format"] = "text"
     if node.option("options", "pagination"):
         notes.append("n8n's pagination settings were not imported; set `pagination` on the node")
-    return Mapped("http.request", _clean(params), notes=notes)
+    full = (response.get("response") or {}).get("fullResponse") or node.param("fullResponse")
+    output = (
+        {"statusCode": "{{ $input.status }}", "headers": "{{ $input.headers }}", "body": "{{ $input.body }}"}
+        if full
+        else "{{ $input.body }}"
+    )
+    return Mapped("http.request", _clean(params), notes=notes, output=output)
 
 
 # --- Communication --------------------------------------------------------------------------------
@@ -173,7 +179,7 @@ def telegram(context: NodeContext) -> Mapped:
             params["disable_notification"] = bool(extra["disable_notification"])
         if extra.get("disable_web_page_preview") is not None:
             params["disable_link_preview"] = bool(extra["disable_web_page_preview"])
-        return Mapped(context.require("telegram.send_message"), _clean(params))
+        return Mapped(context.require("telegram.send_message"), _clean(params), output=_TELEGRAM_RESULT)
     if operation in ("sendPhoto", "sendDocument"):
         if node.param("binaryData"):
             raise UnsupportedNodeError("sending a file from n8n binary data has no WFAIB equivalent")
@@ -186,6 +192,18 @@ def telegram(context: NodeContext) -> Mapped:
         }
         return Mapped(context.require(action), _clean(params))
     raise _unsupported(context, resource, operation)
+
+
+# n8n's Telegram node answers with the Bot API's envelope; the connector returns the message itself.
+_TELEGRAM_RESULT = {
+    "ok": True,
+    "result": {
+        "message_id": "{{ $input.message_id }}",
+        "chat": {"id": "{{ $input.chat_id }}"},
+        "date": "{{ $input.date }}",
+        "text": "{{ $input.text }}",
+    },
+}
 
 
 def discord(context: NodeContext) -> Mapped:
@@ -488,7 +506,9 @@ def _sql(action_prefix: str) -> Mapper:
         operation = str(node.param("operation", "insert" if node.version >= 2 else "executeQuery"))
         if operation == "executeQuery":
             mapped = Mapped(
-                context.require(f"{action_prefix}.query"), {"sql": context.value(node.param("query", ""))}
+                context.require(f"{action_prefix}.query"),
+                {"sql": context.value(node.param("query", ""))},
+                output="{{ $input.rows }}",
             )
             if node.option("options", "queryReplacement"):
                 mapped.partial = "n8n's query parameters ($1, …) were not imported; set `params` on the node"
@@ -514,7 +534,10 @@ def redis(context: NodeContext) -> Mapped:
     operation = str(node.param("operation", "info"))
     key = context.text(node.param("key", ""))
     if operation == "get":
-        return Mapped(context.require("redis.get"), _clean({"key": key}))
+        field = str(node.param("propertyName", "propertyName"))
+        return Mapped(
+            context.require("redis.get"), _clean({"key": key}), output={field: "{{ $input.value }}"}
+        )
     if operation == "set":
         params = {"key": key, "value": context.value(node.param("value", ""))}
         if node.param("expire") and isinstance(node.param("ttl"), int):
@@ -640,8 +663,10 @@ def chain_llm(context: NodeContext) -> Mapped:
         if schema is None:
             raise UnsupportedNodeError(f"the output parser '{parsers[0].name}' has no JSON Schema to import")
         params["json_schema"] = schema
-        return Mapped(context.require("llm.structured_output"), _clean(params))
-    return Mapped(context.require("llm.chat"), _clean(params))
+        return Mapped(
+            context.require("llm.structured_output"), _clean(params), output={"output": "{{ $input.data }}"}
+        )
+    return Mapped(context.require("llm.chat"), _clean(params), output={"text": "{{ $input.content }}"})
 
 
 def _parser_schema(parser: Any) -> dict[str, Any] | None:
@@ -686,7 +711,7 @@ def agent(context: NodeContext) -> Mapped:
     system = node.option("options", "systemMessage")
     if system:
         params["system"] = context.value(system)
-    mapped = Mapped(context.require("llm.chat"), _clean(params))
+    mapped = Mapped(context.require("llm.chat"), _clean(params), output={"output": "{{ $input.content }}"})
     if context.attached("ai_memory"):
         mapped.partial = (
             "the agent's conversation memory was not imported; each run starts a new conversation"
@@ -718,7 +743,9 @@ def openai_langchain(context: NodeContext) -> Mapped:
         params["max_tokens"] = options["maxTokens"]
     if context.attached("ai_tool"):
         raise UnsupportedNodeError("OpenAI tools attached to the message node have no WFAIB equivalent yet")
-    return Mapped(context.require("llm.chat"), _clean(params))
+    content = "{{ $parse($input.content) }}" if options.get("jsonOutput") else "{{ $input.content }}"
+    output = {"message": {"role": "assistant", "content": content}}
+    return Mapped(context.require("llm.chat"), _clean(params), output=output)
 
 
 def _analyze_image(context: NodeContext) -> Mapped:
@@ -764,7 +791,11 @@ def openai_base(context: NodeContext) -> Mapped:
         params["temperature"] = options["temperature"]
     if isinstance(options, dict) and isinstance(options.get("maxTokens"), int) and options["maxTokens"] > 0:
         params["max_tokens"] = options["maxTokens"]
-    return Mapped(context.require("llm.chat"), _clean(params))
+    if resource == "chat":
+        output: Any = {"message": {"role": "assistant", "content": "{{ $input.content }}"}}
+    else:
+        output = {"text": "{{ $input.content }}"}
+    return Mapped(context.require("llm.chat"), _clean(params), output=output)
 
 
 APP_MAPPERS: dict[str, Mapper] = {

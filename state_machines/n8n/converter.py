@@ -103,6 +103,7 @@ class _Converter:
         self.mapped: dict[str, Mapped] = {}
         self.placeholder_reasons: dict[str, str] = {}
         self.virtual_start: str | None = None
+        self.entry: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ class _Converter:
                 self.catalog,
                 self.attachments.get(name, {}),
             )
-            draft.nodes.append(self.convert_node(context, draft))
+            draft.nodes.extend(self.convert_node(context, draft))
         self.add_edges(draft, trigger_name, reachable)
         self.account_left_out(trigger_name, reachable)
         problems = repair(draft, self.catalog, self.demote)
@@ -311,7 +312,7 @@ class _Converter:
 
     # -- nodes --------------------------------------------------------------------------------
 
-    def convert_node(self, context: NodeContext, draft: Draft) -> dict[str, Any]:
+    def convert_node(self, context: NodeContext, draft: Draft) -> list[dict[str, Any]]:
         node = context.node
         node_id = self.ids[node.name]
         mapper = MAPPERS.get(node.type)
@@ -333,6 +334,9 @@ class _Converter:
             mapped = self.placeholder_mapping(node, reason)
             self.placeholder_reasons[node.name] = reason
         self.mapped[node.name] = mapped
+        if mapped.output is not None:
+            node_id = draft.new_id(f"{node_id}_call")
+            self.entry[node.name] = node_id
         result: dict[str, Any] = {
             "id": node_id,
             "type": mapped.type,
@@ -363,7 +367,22 @@ class _Converter:
                 f"'{node.name}' used the n8n credential '{label}' ({credential_type}); its value is not imported "
                 "— create a WFAIB credential and select it on the node."
             )
-        return result
+        if mapped.output is None:
+            return [result]
+        shaped: dict[str, Any] = {
+            "id": self.ids[node.name],
+            "type": "data.transform",
+            "name": f"{node.name} (n8n output)",
+            "params": {"output": mapped.output},
+            "notes": f"Added on import: gives the result of '{node_id}' the shape the n8n node had.",
+        }
+        if node.position:
+            shaped["position"] = {"x": node.position[0] + 40, "y": node.position[1] + 80}
+        return [result, shaped]
+
+    def entry_id(self, name: str) -> str:
+        """The node an edge into ``name`` reaches (the action, when an output step follows it)."""
+        return self.entry.get(name, self.ids[name])
 
     def placeholder_mapping(self, node: N8nNode, reason: str) -> Mapped:
         outputs = len(self.main.get(node.name, []))
@@ -423,9 +442,11 @@ class _Converter:
                 }
             )
             draft.edges.append({"source": "trigger", "target": start_id})
-            draft.edges.extend({"source": start_id, "target": self.ids[name]} for name in first)
+            draft.edges.extend({"source": start_id, "target": self.entry_id(name)} for name in first)
         elif first:
-            draft.edges.append({"source": "trigger", "target": self.ids[first[0]]})
+            draft.edges.append({"source": "trigger", "target": self.entry_id(first[0])})
+        for name, call_id in self.entry.items():
+            draft.edges.append({"source": call_id, "target": self.ids[name], "branch": None})
         for source in reachable:
             mapped = self.mapped[source]
             node = self.nodes[source]
@@ -454,7 +475,8 @@ class _Converter:
                         )
                 for target in targets:
                     if target in kept:
-                        edge = {"source": self.ids[source], "target": self.ids[target], "branch": branch}
+                        origin = self.entry_id(source) if branch == "error" else self.ids[source]
+                        edge = {"source": origin, "target": self.entry_id(target), "branch": branch}
                         if edge not in draft.edges:
                             draft.edges.append(edge)
 
@@ -491,6 +513,7 @@ class _Converter:
             if node_id in draft.dropped or node_id not in by_id:
                 continue
             reason = self.placeholder_reason(name, node_id, mapped, draft)
+            node_id = self.entry_id(name) if self.entry_id(name) in by_id else node_id
             if reason:
                 report.placeholders.append(
                     Placeholder(node=node_id, name=name, n8n_type=n8n_type, reason=reason)
@@ -523,12 +546,14 @@ class _Converter:
     def placeholder_reason(self, name: str, node_id: str, mapped: Mapped, draft: Draft) -> str:
         if name in self.placeholder_reasons:
             return self.placeholder_reasons[name]
-        if node_id in draft.demoted:
-            return draft.demoted[node_id]
+        node_ids = dict.fromkeys([self.entry_id(name), node_id])
+        for candidate in node_ids:
+            if candidate in draft.demoted:
+                return draft.demoted[candidate]
         if mapped.partial:
             return mapped.partial
-        if draft.untranslated.get(node_id):
-            count = len(draft.untranslated[node_id])
+        count = sum(len(draft.untranslated.get(candidate, [])) for candidate in node_ids)
+        if count:
             return (
                 f"{count} expression{'s' if count > 1 else ''} not translated (marked in the node; see notes)"
             )

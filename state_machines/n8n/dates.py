@@ -134,6 +134,11 @@ def _start(name: str, steps: list[Tree], emit: Callable[[Tree], str]) -> tuple[s
 
 
 def _offset(arguments: list[Tree], emit: Callable[[Tree], str]) -> str:
+    if len(arguments) == 2 and arguments[1][0] == "str":  # n8n's older form: minus(1, 'days')
+        unit = str(arguments[1][1]).removesuffix("s")
+        if unit not in _UNIT_MS:
+            raise _Untranslatable(f"adding {arguments[1][1]} (calendar arithmetic) is not supported")
+        return f"({emit(arguments[0])} * {_UNIT_MS[unit]})"
     if len(arguments) != 1:
         raise _Untranslatable("plus/minus take one duration")
     duration = arguments[0]

@@ -653,9 +653,19 @@ class _Emitter:
             "trim": "$trim",
             "toString": "$string",
             "keys": "$keys",
+            # n8n's own extension methods
+            "toJsonString": "$string",
+            "parseJson": "$parse",
+            "urlEncode": "$encodeUrlComponent",
+            "urlDecode": "$decodeUrlComponent",
+            "toNumber": "$number",
         }
         if name in simple and not args:
             return f"{simple[name]}({target})"
+        if name == "first" and not args:
+            return f"{_wrap(target)}[0]"
+        if name == "last" and not args:
+            return f"{_wrap(target)}[-1]"
         if name == "includes" and len(args) == 1:
             return f'($type({target}) = "array" ? {args[0]} in {target} : $contains({target}, {args[0]}))'
         if name == "join" and len(args) <= 1:

@@ -63,7 +63,10 @@ class Mapped:
 
     ``outputs`` maps n8n output indexes to WFAIB branch names (``None``: a plain output);
     ``partial`` names what did not carry over, which makes the node a report placeholder even
-    though it does part of the job.
+    though it does part of the job. ``output`` reshapes the action's result into what the n8n
+    node gave (``{{ $input.body }}`` for an HTTP response), so the expressions of later nodes
+    read the fields they read in n8n; the converter adds it as a data step after the action,
+    which the compiler folds into the action's state.
     """
 
     type: str
@@ -71,6 +74,7 @@ class Mapped:
     notes: list[str] = field(default_factory=list)
     partial: str | None = None
     outputs: dict[int, str | None] = field(default_factory=dict)
+    output: Any = None
 
 
 @dataclass

@@ -130,8 +130,23 @@ def test_loop_over_items_maps_done_and_each_and_the_body_leads_back() -> None:
     loop = node_by_name(result, "Loop")
     assert loop["type"] == "logic.loop" and loop["params"]["batch_size"] == 10
     edges = {(e["source"], e["target"], e.get("branch")) for e in result.workflow["edges"]}
-    assert {("loop", "after", "done"), ("loop", "call", "each"), ("call", "loop", None)} <= edges
+    assert {
+        ("loop", "after", "done"),
+        ("loop", "call_call", "each"),
+        ("call_call", "call", None),
+        ("call", "loop", None),
+    } <= edges
     assert node_by_name(result, "Call")["params"] == {"method": "GET", "url": "{{ $input.url }}"}
+    # n8n's HTTP node outputs the response body: a data step gives the action's result that shape
+    assert node_by_name(result, "Call (n8n output)") == {
+        "id": "call",
+        "type": "data.transform",
+        "name": "Call (n8n output)",
+        "version": 1,
+        "params": {"output": "{{ $input.body }}"},
+        "notes": "Added on import: gives the result of 'call_call' the shape the n8n node had.",
+        "on_error": "stop",
+    }
 
 
 def test_http_request_json_body_with_embedded_expressions_becomes_json() -> None:
@@ -255,7 +270,11 @@ def test_ai_chain_with_its_model_sub_node_becomes_one_llm_chat_node() -> None:
         "ai_languageModel": [[{"node": "Summarise", "type": "ai_languageModel", "index": 0}]]
     }
     result = imported(workflow(MANUAL, chain, model, connections=connections))
-    assert [n["type"] for n in result.workflow["nodes"]] == ["llm.chat"]
+    assert [(n["id"], n["type"]) for n in result.workflow["nodes"]] == [
+        ("summarise_call", "llm.chat"),
+        ("summarise", "data.transform"),
+    ]
+    assert result.workflow["nodes"][1]["params"] == {"output": {"text": "{{ $input.content }}"}}
     assert result.workflow["nodes"][0]["params"] == {
         "model": "gpt-4o-mini",
         "prompt": "Summarise: {{ $input.text }}",

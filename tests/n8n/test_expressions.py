@@ -64,6 +64,14 @@ CONTEXT = ExpressionContext(
         ("={{ /^re:/i.test($json.subject) }}", "{{ $contains($input.subject, /^re:/i) }}"),
         ("={{ $json.csv.split(/[,;]/) }}", "{{ $split($input.csv, /[,;]/) }}"),
         ("={{ $json.total / 2 }}", "{{ ($input.total / 2) }}"),
+        ("={{ $json.query.parseJson().limit }}", "{{ $parse($input.query).limit }}"),
+        ("={{ $json.toJsonString() }}", "{{ $string($input) }}"),
+        ("={{ $json.name.urlEncode() }}", "{{ $encodeUrlComponent($input.name) }}"),
+        ("={{ $json.tags.first() }}", "{{ $input.tags[0] }}"),
+        (
+            "={{ $now.minus(1, 'days').format('yyyyMMdd') }}",
+            '{{ $fromMillis(($toMillis($now()) - (1 * 86400000)), "[Y0001][M01][D01]") }}',
+        ),
     ],
 )
 def test_translates_the_javascript_n8n_workflows_use(n8n: str, wfaib: str) -> None:

@@ -224,4 +224,4 @@ def test_retry_and_error_output_settings_carry_over() -> None:
     call = node_by_name(result, "Call")
     assert call["on_error"] == "branch"
     assert call["retry"] == {"max_attempts": 3, "interval_seconds": 3, "backoff_rate": 1.0, "jitter": False}
-    assert {"source": "call", "target": "failed", "branch": "error"} in result.workflow["edges"]
+    assert {"source": "call_call", "target": "failed", "branch": "error"} in result.workflow["edges"]
