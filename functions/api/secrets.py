@@ -1,8 +1,9 @@
 """Credential values in Secrets Manager: written and replaced here, never read by the API.
 
 One secret per credential, named ``<credential prefix><tenant>/<credential id>`` and tagged with
-the tenant; connector functions read them by that name at run time (the state machine carries
-only the name). Locally ``Settings.secretsmanager_endpoint`` points at moto.
+the tenant and the connector it is for; connector functions read them by that name at run time
+(the state machine carries only the name), and in AWS each connector's role may read only secrets
+tagged with its own connector id (``cdk.manifest.CONNECTOR_TAG``). Locally ``Settings.secretsmanager_endpoint`` points at moto.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from functions.shared import Settings
 
-__all__ = ["create_secret", "delete_secret", "put_secret", "secret_name"]
+__all__ = ["CONNECTOR_TAG", "TENANT_TAG", "create_secret", "delete_secret", "put_secret", "secret_name"]
 
 
 def secret_name(settings: Settings, tenant_id: str, credential_id: str) -> str:
@@ -45,21 +46,25 @@ def _secrets(settings: Settings) -> Any:
     )
 
 
-def create_secret(settings: Settings, tenant_id: str, name: str, value: dict[str, Any]) -> None:
+TENANT_TAG = "wfaib:tenant"
+CONNECTOR_TAG = "wfaib:connector"  # the tag the connector roles' read condition names (cdk.manifest)
+
+
+def create_secret(
+    settings: Settings, tenant_id: str, connector: str, name: str, value: dict[str, Any]
+) -> None:
     """Create the secret; one of that name still scheduled for deletion is restored and overwritten."""
     client = _secrets(settings)
+    tags = [{"Key": TENANT_TAG, "Value": tenant_id}, {"Key": CONNECTOR_TAG, "Value": connector}]
     try:
-        client.create_secret(
-            Name=name,
-            SecretString=json.dumps(value),
-            Tags=[{"Key": "wfaib:tenant", "Value": tenant_id}],
-        )
+        client.create_secret(Name=name, SecretString=json.dumps(value), Tags=tags)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "ResourceExistsException":
             raise
         if not client.describe_secret(SecretId=name).get("DeletedDate"):
             raise
         client.restore_secret(SecretId=name)
+        client.tag_resource(SecretId=name, Tags=tags)
         client.put_secret_value(SecretId=name, SecretString=json.dumps(value))
 
 

@@ -114,3 +114,29 @@ def test_a_run_uses_the_credential_by_reference_and_never_shows_it(
     theirs = globex.wait_finished(globex.start(workflow_id, {"name": "Eve"})["id"])
     assert theirs["status"] == "FAILED"
     assert len(slack.received) == 1
+
+
+def test_a_credential_secret_is_tagged_with_its_tenant_and_connector(
+    acme: Api, handle: PlatformHandle
+) -> None:
+    # In AWS a connector's role may read only secrets tagged with its own connector id.
+    import boto3
+
+    from cdk.manifest import CONNECTOR_TAG
+
+    credential_id = unique("slack")
+    _create(acme, credential_id, SECRET)
+    client = boto3.client(
+        "secretsmanager",
+        endpoint_url=handle.platform.aws_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    filters = [{"Key": "name", "Values": [f"acme/{credential_id}"]}]
+    [secret] = client.list_secrets(Filters=filters)["SecretList"]
+
+    assert {tag["Key"]: tag["Value"] for tag in secret["Tags"]} == {
+        "wfaib:tenant": "acme",
+        CONNECTOR_TAG: "slack",
+    }

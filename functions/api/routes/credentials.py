@@ -104,7 +104,7 @@ def create_credential(request: Annotated[CreateCredentialRequest, Body()]) -> Re
         actor=identity.subject,
     )
     try:
-        secrets.create_secret(settings, identity.tenant_id, name, request.value)
+        secrets.create_secret(settings, identity.tenant_id, request.connector, name, request.value)
     except ClientError:
         store.delete_credential(identity.tenant_id, request.id)  # give the id back: nothing was stored
         raise
