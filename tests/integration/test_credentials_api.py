@@ -133,8 +133,8 @@ def test_a_credential_secret_is_tagged_with_its_tenant_and_connector(
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    filters = [{"Key": "name", "Values": [f"acme/{credential_id}"]}]
-    [secret] = client.list_secrets(Filters=filters)["SecretList"]
+    name = f"{handle.platform.settings.credential_prefix}acme/{credential_id}"
+    secret = client.describe_secret(SecretId=name)
 
     assert {tag["Key"]: tag["Value"] for tag in secret["Tags"]} == {
         "wfaib:tenant": "acme",
