@@ -52,9 +52,12 @@ def state_machine_arn(settings: Settings, tenant_id: str, workflow_id: str) -> s
 
 @cache
 def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
-    import boto3  # here, not at the top: boto3 costs every cold start that never calls Step Functions
+    # Made by the botocore session of the table's connection, which has loaded botocore's data
+    # files already (every start reads the table first): a webhook's first request pays for the
+    # Step Functions model only, and boto3 is not imported at all.
+    from functions.shared.models import table_connection
 
-    return boto3.client(  # type: ignore[call-overload]
+    return table_connection().session.create_client(
         "stepfunctions",
         endpoint_url=endpoint,
         region_name=region,
