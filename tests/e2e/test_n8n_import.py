@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.a11y import axe_violations
 from e2e.conftest import Editor, screenshot
 from e2e.helpers import node
 
@@ -57,6 +58,7 @@ def test_an_n8n_export_is_converted_reported_created_and_opened(
         expect(row).to_contain_text(placeholder["name"])
         expect(row).to_contain_text(placeholder["reason"])
     screenshot(page, "20-n8n-import-report")
+    assert axe_violations(page) == []
 
     # And creating it opens it on the canvas, placeholders included, saved as version 1
     dialog.get_by_role("button", name="Create the workflow").click()

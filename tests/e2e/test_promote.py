@@ -8,6 +8,7 @@ import uuid
 import httpx
 from playwright.sync_api import Page, expect
 
+from e2e.a11y import axe_violations
 from e2e.conftest import Editor, screenshot
 from e2e.helpers import node
 
@@ -48,6 +49,7 @@ def test_promote_through_the_environments_and_roll_prod_back(editor: Editor, pag
     dialog.get_by_role("button", name="Promote staging v2 to prod").click()
     expect(dialog.get_by_test_id("environment-prod-version")).to_have_text("v2")
     screenshot(page, "19-promote")
+    assert axe_violations(page) == []
 
     # And prod is rolled back to version 1
     dialog.get_by_label("Version to roll prod back to").select_option("1")
