@@ -5,11 +5,12 @@ a run item in the table saying who started it, how, with what input and on which
 
 A Standard start makes five calls, whoever triggers it: one read of everything it checks
 (``store.read_start_context``: the workflow, the quota, the global, tenant and workflow flags, and
-for a webhook the webhook itself), the idempotency claim and the quota counter (one conditional
-write each, ``store.record_start``), the run with its audit entry (one batch write), then
-``StartExecution``. The run is recorded before the execution starts, under the name the execution
-will have: a start Step Functions refuses is forgotten again (a retry starts afresh); one whose
-outcome is unknown (the call timed out) is finished by the retry, which finds the claim.
+for a webhook the webhook itself), the idempotency claim (webhooks, schedules, events) and the
+quota counter with one conditional write each, the run with its audit entry in one batch write
+(``store.record_start``), then ``StartExecution``. The run is recorded before the execution
+starts, under the name the execution will have: a start Step Functions refuses is forgotten again
+(a retry starts afresh); one whose outcome is unknown (the call timed out) is finished by the
+retry, which finds the claim and the run.
 """
 
 from __future__ import annotations
@@ -82,11 +83,11 @@ def start_once(
 ) -> tuple[RunRecord, bool]:
     """Start at most one run per ``key``: ``(run, replayed)``; a repeat gets the first run back.
 
-    The key is claimed with a conditional write before anything starts, and the run id claimed
+    The key is claimed with a conditional write before anything else, and the run id claimed
     with it becomes the execution's name, which Step Functions never runs twice. ``fingerprint``
     (a hash of the request) tells a retry from a different request that reuses the key. A start
-    refused by a flag or because it is not published claims nothing; one refused by the quota
-    keeps its claim, and its retry finishes that very start.
+    that was refused (paused, over a limit, not published) keeps its claim: its retry finishes
+    that very start.
     """
     context = context or store.read_start_context(tenant_id, workflow_id)
     start = _Start(settings, tenant_id, workflow_id, environment, context, workflow)
@@ -128,6 +129,20 @@ class _Start:
         rerun_of: str | None,
         claim: ClaimRequest | None,
     ) -> tuple[RunRecord, bool]:
+        if claim is not None:
+            first = store.claim_idempotency_key(
+                self.tenant_id,
+                claim.workflow_id,
+                claim.key_hash,
+                run_id=claim.run_id,
+                body_sha256=claim.body_sha256,
+                keep_for=claim.keep_for,
+            )
+            if not first.claimed:
+                replayed = self._replay(first, claim)
+                if replayed is not None:
+                    return replayed, True
+                run_id = first.run_id  # refused or cut short before: this is that very start
         published = self._published()
         now = datetime.now(UTC)
         slots = self._slots(now)
@@ -157,18 +172,12 @@ class _Start:
         )
         express = published.get("execution_type") == "EXPRESS"
         try:
-            claimed = store.record_start(
-                self.tenant_id,
-                # An Express run is recorded with its result, once it has one.
-                run=None if express else run,
-                audit=None if express else audit,
-                claim=claim,
-                slots=slots,
+            # An Express run is recorded with its result, once it has one.
+            store.record_start(
+                self.tenant_id, run=None if express else run, audit=None if express else audit, slots=slots
             )
         except store.SlotFullError as exc:
             raise _quota_refusal(exc.slot, self.context, now) from exc
-        if claimed is not None and not claimed.claimed:
-            return self._replay(claimed, claim, input_document, published, started_by, trigger), True
         alias_arn = f"{published['state_machine_arn']}:{self.environment}"
         if express:
             return self._run_express(run, audit, alias_arn), False
@@ -224,17 +233,10 @@ class _Start:
         slots.append(Slot(tenant_id=self.tenant_id, counter="runs", window=window, limit=limit))
         return slots
 
-    def _replay(
-        self,
-        first: store.IdempotencyClaim,
-        claim: ClaimRequest | None,
-        input_document: Any,
-        published: dict[str, Any],
-        started_by: str,
-        trigger: str,
-    ) -> RunRecord:
-        """The run a key started before; a start that never reached Step Functions is finished."""
-        if claim is None or first.body_sha256 != claim.body_sha256:
+    def _replay(self, first: store.IdempotencyClaim, claim: ClaimRequest) -> RunRecord | None:
+        """The run a key started before (``None``: it was refused or cut short before being
+        recorded); an execution that never reached Step Functions is started now."""
+        if first.body_sha256 != claim.body_sha256:
             raise RunRefusedError(
                 "idempotency_key_reused",
                 "This idempotency key came before with another request.",
@@ -244,17 +246,9 @@ class _Start:
         try:
             run = store.get_run(self.tenant_id, first.run_id)
         except ItemNotFoundError:
-            # An Express start that stopped before recording its result: finish it (same name).
-            return self.run(
-                input_document,
-                run_id=first.run_id,
-                started_by=started_by,
-                trigger=trigger,
-                rerun_of=None,
-                claim=None,
-            )[0]
+            return None
         if not run.express and run.status == "RUNNING":
-            _ensure_started(self.settings, run, published)
+            _ensure_started(self.settings, run, self._published())
         return run
 
     def _run_express(self, run: RunRecord, audit: dict[str, Any], alias_arn: str) -> RunRecord:
@@ -270,7 +264,7 @@ class _Start:
                 "cause": result.get("cause"),
             }
         )
-        store.record_start(self.tenant_id, run=finished, audit=audit, claim=None, slots=[])
+        store.record_start(self.tenant_id, run=finished, audit=audit, slots=[])
         return finished
 
 

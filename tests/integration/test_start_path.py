@@ -75,3 +75,17 @@ def test_a_start_whose_answer_was_lost_is_finished_by_the_retry_once(
     assert retried.json()["run_id"] == again.json()["run_id"] == calls[0]
     assert _run_ids(api, workflow_id) == [calls[0]]
     assert api.wait_finished(calls[0])["status"] == "SUCCEEDED"
+
+
+def test_a_duplicate_gets_its_run_back_even_once_new_runs_are_paused(handle: PlatformHandle) -> None:
+    api, workflow_id, sender = _hooked(handle)
+    first = sender.deliver({"id": "c"}, message_id="msg_before_pause")
+    api.put(f"/flags/workflow/{workflow_id}", json={"action": "pause", "reason": "Vendor outage"})
+
+    duplicate = sender.deliver({"id": "c"}, message_id="msg_before_pause")
+    new = sender.deliver({"id": "d"}, message_id="msg_during_pause")
+
+    assert first.status_code == 202, first.text
+    assert duplicate.status_code == 200 and duplicate.json()["run_id"] == first.json()["run_id"]
+    assert_envelope(new, 409, "paused")
+    assert _run_ids(api, workflow_id) == [first.json()["run_id"]]

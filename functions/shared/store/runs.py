@@ -2,8 +2,8 @@
 
 What a start checks is read in one ``BatchGetItem`` (``read_start_context``: the workflow, its
 webhook, the quota and the flags that apply); what it changes is written by ``record_start``: the
-idempotency claim and each quota counter with one conditional write each, the run and its audit
-entry together in one ``BatchWriteItem``.
+quota counters with one conditional write each, the run and its audit entry together in one
+``BatchWriteItem`` (the idempotency claim, a conditional write too, is ``webhooks.py``'s).
 """
 
 from __future__ import annotations
@@ -28,12 +28,7 @@ from functions.shared.models import (
 )
 from functions.shared.store._base import Page, Record, decode_cursor, encode_cursor, utc_now, wrapped
 from functions.shared.store.control import GLOBAL_TENANT, FlagRecord, Slot, flag_record, take_slot
-from functions.shared.store.webhooks import (
-    IdempotencyClaim,
-    WebhookRecord,
-    claim_idempotency_key,
-    webhook_record,
-)
+from functions.shared.store.webhooks import WebhookRecord, webhook_record
 from functions.shared.store.workflows import WorkflowRecord
 from functions.shared.store.workflows import _workflow_record as workflow_record
 
@@ -281,35 +276,15 @@ def _batch_get(wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], dict[
 
 
 def record_start(
-    tenant_id: str,
-    *,
-    run: RunRecord | None,
-    audit: dict[str, Any] | None,
-    claim: ClaimRequest | None,
-    slots: Sequence[Slot],
-) -> IdempotencyClaim | None:
-    """Write a start: the claim, one use of each slot, then the run with its audit entry.
+    tenant_id: str, *, run: RunRecord | None, audit: dict[str, Any] | None, slots: Sequence[Slot]
+) -> None:
+    """Count one use of each slot, then write the run with its audit entry (one batch write).
 
-    A key claimed before answers the first claim (``claimed=False``) and writes nothing else; a new
-    claim ``claimed=True``; without ``claim``, ``None``. A full slot raises ``SlotFullError`` with
-    the run unwritten and the claim kept: the retry of that delivery finishes the very start.
-
-    Conditional single-item writes and one ``BatchWriteItem`` rather than one transaction: the
-    conditions need no atomicity across items (each is exact on its own), and the local platform's
-    DynamoDB (moto) copies the whole table for every item of a transaction.
+    A full slot raises ``SlotFullError`` with nothing of the run written. Conditional single-item
+    writes and a batch rather than one transaction: the counters need no atomicity across items
+    (each is exact on its own), and the local platform's DynamoDB (moto) copies the whole table for
+    every item of a transaction.
     """
-    answer = None
-    if claim is not None:
-        answer = claim_idempotency_key(
-            tenant_id,
-            claim.workflow_id,
-            claim.key_hash,
-            run_id=claim.run_id,
-            body_sha256=claim.body_sha256,
-            keep_for=claim.keep_for,
-        )
-        if not answer.claimed:
-            return answer
     for slot in slots:
         if not take_slot(
             slot.tenant_id, slot.counter, window=slot.window, limit=slot.limit, expires_at=slot.expires_at
@@ -323,7 +298,6 @@ def record_start(
             AuditItem(keys.tenant_pk(tenant_id), keys.audit_sk(keys.new_sortable_id()), at=utc_now(), **audit)
         )
     _batch_write([{"PutRequest": {"Item": item.serialize()}} for item in items])
-    return answer
 
 
 def _batch_write(requests: list[dict[str, Any]]) -> None:
