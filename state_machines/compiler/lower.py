@@ -111,7 +111,22 @@ class _Lowering:
 
     def read_outside(self, name: str, state: str) -> bool:
         """True when a node outside ``state``'s own folded group reads ``$name``."""
-        return any(self.group_of.get(reader) != state for reader in self.referenced.get(name, ()))
+        return any(
+            self.group_of.get(reader) != state or self.after_fan_out(reader)
+            for reader in self.referenced.get(name, ())
+        )
+
+    def after_fan_out(self, node_id: str) -> bool:
+        """Whether ``node_id`` is folded into an implicit fan-out's group past the fan-out: it then
+        runs in the Parallel state ``<host>-branches``, not in the host's state, and reads what
+        the host's state computed (its output, ``$trigger``, loop variables) from variables."""
+        host = self.group_of.get(node_id)
+        return (
+            host is not None
+            and host != node_id
+            and self.graph.is_fan_out(host)
+            and self.kind(host) is not NodeKind.PARALLEL
+        )
 
     # --- structure ------------------------------------------------------------------------
     def scope_successors(self, node_id: str) -> list[str]:
@@ -146,6 +161,8 @@ class _Lowering:
         """The node whose state also runs ``node_id``, if it can be folded there."""
         if not self.optimize or node_id == scope.entry or self.kind(node_id) not in FOLDABLE:
             return None
+        if self.graph.is_fan_out(node_id):
+            return None  # it hosts its own state, which the Parallel running its branches follows
         node = self.node(node_id)
         if node.on_error != "stop":
             return None
@@ -241,7 +258,9 @@ class _Lowering:
         raise AssertionError(f"not a data node: {node.type}")
 
     # --- states ---------------------------------------------------------------------------
-    def lower_scope(self, scope: _Scope) -> tuple[str, dict[str, Any]]:
+    def lower_scope(self, scope: _Scope, *, empty_state: str | None = None) -> tuple[str, dict[str, Any]]:
+        """The scope's states and the first of them; ``empty_state`` names the Pass an empty scope
+        becomes (a parallel branch wired straight to its join), which is otherwise impossible."""
         members = self.scope_members(scope)
         groups: dict[str, list[str]] = {}
         for node_id in members:
@@ -262,6 +281,8 @@ class _Lowering:
             self.state_nodes[host] = list(group)
             states.update(self.lower_group(host, group, scope))
         start = self.resolve(scope.entry, scope)
+        if start is None and empty_state is not None:
+            return empty_state, {empty_state: {"Type": "Pass", "End": True}}
         assert start is not None
         return start, states
 
@@ -310,7 +331,9 @@ class _Lowering:
         """Whether states after a loop body's first one read the item, its index, or an idempotency key."""
         assert scope.loop is not None
         body = self.graph.loop_bodies[scope.loop]
-        later = {n for n in body if scope.prelude or self.group_of.get(n) != scope.entry}
+        later = {
+            n for n in body if scope.prelude or self.group_of.get(n) != scope.entry or self.after_fan_out(n)
+        }
         readers = set().union(
             *(
                 self.referenced.get(name, set())
@@ -670,7 +693,7 @@ class _Lowering:
     def branches(self, fan_out: str, scope: _Scope) -> list[dict[str, Any]]:
         join = self.graph.join_of(fan_out)
         result = []
-        for head in self.graph.branch_heads(fan_out):
+        for index, head in enumerate(self.graph.branch_heads(fan_out)):
             branch_scope = _Scope(
                 entry=head,
                 stop={join} | scope.stop,
@@ -678,7 +701,8 @@ class _Lowering:
                 in_handler=scope.in_handler,
                 loops=scope.loops,
             )
-            start, states = self.lower_scope(branch_scope)
+            # A branch wired straight to the join hands the fan-out's output on unchanged.
+            start, states = self.lower_scope(branch_scope, empty_state=f"{fan_out}-pass-{index}")
             result.append({"StartAt": start, "States": states})
         return result
 
@@ -690,12 +714,28 @@ class _Lowering:
         join = self.graph.join_of(host)
         if join != EXIT and self.group_of.get(join) == host:
             joined = [n for n in group if n != host]
-            bindings = self.chain_bindings(host, [host, *joined], scope, "$states.result")
+            # This state's input is the host's output and its result the branches' outputs; the
+            # trigger, the host's output and loop variables come from variables the host assigned.
+            bindings = self.base_bindings(f"{host}-branches", scope)
+            bindings.append(("input", "$states.result"))
+            bindings.append((joined[0], self.data_expression(joined[0], None)))
+            for previous, node_id in itertools.pairwise(joined):
+                bindings.append(("input", f"${previous}"))
+                bindings.append((node_id, self.data_expression(node_id, previous)))
             state["Output"] = "{% " + block(f"${joined[-1]}", bindings) + " %}"
-            assignments = self.assign(host, joined, bindings, scope)
+            assignments = {
+                name: value
+                for name, value in self.assign(host, joined, bindings, scope).items()
+                if name in joined
+            }
             if assignments:
                 state["Assign"] = assignments
-        state.update(self.transition(None, scope) if join == EXIT else self.after(group, scope))
+        if join == EXIT:
+            state.update(self.transition(None, scope))
+        elif self.group_of.get(join) == host:
+            state.update(self.after(group, scope))
+        else:  # the join is a state of its own (nothing folded, e.g. compiled --naive)
+            state.update(self.transition(join, scope))
         return state
 
 

@@ -320,6 +320,16 @@ class _Checker:
                     "on_error",
                     f"'{node_id}' has an 'error' connection; set on_error to 'branch' to use it.",
                 )
+            node_type = self.catalog.get(node.type, node.version)
+            branches = sum(count for branch, count in by_branch.items() if branch != ERROR_BRANCH)
+            if node_type is not None and node_type.kind is NodeKind.PARALLEL and branches < 2:
+                self.add(
+                    "parallel_needs_branches",
+                    node_id,
+                    "edges",
+                    f"'{node_id}' runs branches side by side but has {branches}; connect it to at least two "
+                    "nodes, or remove it and connect its input straight on.",
+                )
             for required in self.required_branches(node_id):
                 if required not in by_branch:
                     self.add(

@@ -103,8 +103,6 @@ def repair(draft: Draft, catalog: NodeCatalog, placeholder: Any) -> list[Problem
         workflow = Workflow.model_validate(draft.document)
         problems = validate_workflow(workflow, catalog)
         if not problems:
-            if _fill_empty_branches(draft, workflow, catalog):
-                continue
             return []
         if not _fix(draft, problems, workflow, catalog, placeholder):
             return problems
@@ -133,36 +131,15 @@ def _fix(
     return False
 
 
-def _fill_empty_branches(draft: Draft, workflow: Workflow, catalog: NodeCatalog) -> bool:
-    """Put a pass-through step on a parallel branch that goes straight to its join.
-
-    n8n often wires a node both to a Merge and to a step before that Merge; in WFAIB that is a
-    Parallel with one empty branch, which the compiler cannot lower (it needs a state per branch).
-    """
-    graph = WorkflowGraph(workflow, catalog)
-    for fan_out in sorted(graph.fan_outs):
-        if len(set(graph.branch_heads(fan_out))) < 2:
-            node = draft.node(fan_out)
-            assert node is not None
-            node["type"], node["params"] = "data.transform", {"output": "{{ $input }}"}
-            return True
-        join = graph.join_of(fan_out)
-        for edge in draft.edges:
-            if edge["source"] == fan_out and edge["target"] == join and edge.get("branch") in (None,):
-                step_id = draft.new_id(f"{fan_out}_to_{join}")
-                draft.nodes.append(
-                    {
-                        "id": step_id,
-                        "type": "data.transform",
-                        "name": "Pass on",
-                        "params": {"output": "{{ $input }}"},
-                        "notes": "Added on import: this branch hands its input straight to the merge.",
-                    }
-                )
-                edge["target"] = step_id
-                draft.edges.append({"source": step_id, "target": join})
-                return True
-    return False
+def _fix_lone_parallel(draft: Draft, problems: list[Problem], *_: Any) -> bool:
+    """A parallel left with fewer than two branches (after other repairs) just passes its input on."""
+    for problem in problems:
+        node = draft.node(problem.node)
+        if node is None:
+            return False
+        node["type"], node["params"] = "data.transform", {"output": "{{ $input }}"}
+        node.pop("version", None)
+    return True
 
 
 def _edges_of(draft: Draft, node_id: str | None, branch: str | None = "*") -> list[dict[str, Any]]:
@@ -406,4 +383,5 @@ _STRUCTURE_FIXES: dict[str, Callable[[Draft, list[Problem], Workflow, NodeCatalo
     "missing_branch": _fix_missing_branch,
     "tangled_branches": _fix_tangled_branches,
     "error_edge_leaves_branch": _fix_error_edge_leaves_branch,
+    "parallel_needs_branches": _fix_lone_parallel,
 }

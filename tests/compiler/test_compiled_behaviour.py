@@ -221,3 +221,51 @@ def test_a_paused_connector_is_waited_for_longer_than_a_transient_error() -> Non
         compiled.definition["States"]["create"]["Arguments"]["Payload"]["workflow_id"]
         == "action-retry-credential"
     )
+
+
+def test_a_branch_wired_straight_to_the_join_hands_the_fan_out_output_on(runtime: LocalRuntime) -> None:
+    calls: list[dict[str, Any]] = []
+    runtime.register_lambda(ACME, acme(calls, lambda e: {"name": e["params"]["id"].upper()}))
+
+    info, _ = run(runtime, workflow("fan-out-branch-to-join"), {"a": "ann"})
+
+    assert info.status == "SUCCEEDED", info.cause
+    assert json.loads(info.output or "null") == [{"name": "ANN"}, {"a": "ann", "ready": True}]
+
+
+def test_after_an_implicit_fan_out_joins_the_trigger_and_the_host_output_are_still_theirs(
+    runtime: LocalRuntime,
+) -> None:
+    # The fan-out's host is the first state: the Parallel after it must not take its own input
+    # (the host's output) for the trigger, nor its result (the branches' outputs) for the host's.
+    document = {
+        "id": "join-reads-earlier",
+        "name": "Reads after a join",
+        "trigger": {"type": "manual"},
+        "nodes": [
+            {"id": "prepare", "type": "data.set", "params": {"fields": {"a": "changed", "ready": True}}},
+            {"id": "left", "type": "data.transform", "params": {"output": "{{ 1 }}"}},
+            {"id": "right", "type": "data.transform", "params": {"output": "{{ 2 }}"}},
+            {"id": "both", "type": "logic.merge"},
+            {
+                "id": "out",
+                "type": "data.transform",
+                "params": {
+                    "output": {"t": "{{ $trigger.a }}", "p": "{{ $prepare.ready }}", "b": "{{ $input }}"}
+                },
+            },
+        ],
+        "edges": [
+            {"source": "prepare", "target": "left"},
+            {"source": "prepare", "target": "right"},
+            {"source": "left", "target": "both"},
+            {"source": "right", "target": "both"},
+            {"source": "both", "target": "out"},
+        ],
+    }
+    wf = Workflow.model_validate(document)
+
+    for optimize in (True, False):
+        info, _ = run(runtime, wf, {"a": "ann"}, optimize=optimize)
+        assert info.status == "SUCCEEDED", info.cause
+        assert json.loads(info.output or "null") == {"t": "ann", "p": True, "b": [1, 2]}, optimize

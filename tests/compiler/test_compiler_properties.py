@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from golden.golden_cases import CATALOG
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from state_machines.asl.validator import validate_asl
@@ -63,6 +63,8 @@ def elements(depth: int) -> st.SearchStrategy[list[Element]]:
         st.tuples(st.just("loop"), inner),
         st.tuples(st.just("parallel"), inner, inner),
         st.tuples(st.just("switch"), inner, inner, inner),
+        # a step with two plain outputs (an implicit fan-out); the second branch may go straight to the join
+        st.tuples(st.just("fanout"), st.integers(1, 9), inner, st.one_of(inner, st.just([]))),
     )
     return st.lists(st.one_of(leaf, compound), min_size=1, max_size=3)
 
@@ -134,6 +136,20 @@ def build_element(builder: Builder, element: Element) -> tuple[str, list[str]]:
         total = builder.node("data.transform", {"output": {"v": "{{ $sum($input.v) }}"}})
         builder.edge(loop, total, "done")
         return loop, [total]
+    if kind == "fanout":
+        host = builder.node("data.transform", {"output": {"v": f"{{{{ $input.v + {element[1]} }}}}"}})
+        join = builder.node("logic.merge")
+        for branch in element[2:]:
+            if not branch:
+                builder.edge(host, join)
+                continue
+            branch_entry, branch_exits = build(builder, branch)
+            builder.edge(host, branch_entry)
+            for source in branch_exits:
+                builder.edge(source, join)
+        total = builder.node("data.transform", {"output": {"v": "{{ $sum($input.v) }}"}})
+        builder.edge(join, total)
+        return host, [total]
     fork = builder.node("logic.parallel")
     join = builder.node("logic.merge")
     for branch in element[1:]:
@@ -170,6 +186,9 @@ def expected_element(element: Element, value: int) -> int:
         return expected(branch, value)
     if kind == "loop":
         return expected(element[1], value) + expected(element[1], value + 1)
+    if kind == "fanout":
+        value += int(element[1])
+        return expected(element[2], value) + (expected(element[3], value) if element[3] else value)
     return expected(element[1], value) + expected(element[2], value)
 
 
@@ -209,6 +228,7 @@ def test_folding_preserves_outputs_of_any_workflow(runtime: LocalRuntime, block:
     for compiled in (optimized, naive):
         assert [d for d in validate_asl(compiled.asl) if d.severity == "ERROR"] == []
 
+    note(json.dumps({"nodes": builder.nodes, "edges": builder.edges}))
     optimized_result = run(runtime, optimized.asl)
     naive_result = run(runtime, naive.asl)
 

@@ -316,3 +316,15 @@ def test_param_and_structure_and_expression_problems_are_reported_together() -> 
         [{"source": "a", "target": "check"}, {"source": "check", "target": "done", "branch": "true"}],
     )
     assert [p[0] for p in problems(acyclic)] == ["invalid_param", "missing_branch", "unknown_reference"]
+
+
+def test_a_parallel_node_needs_at_least_two_branches() -> None:
+    wf = workflow(
+        [
+            {"id": "fork", "type": "logic.parallel"},
+            {"id": "x", "type": "data.transform", "params": {"output": "{{ 1 }}"}},
+            {"id": "meet", "type": "logic.merge"},
+        ],
+        [{"source": "fork", "target": "x"}, {"source": "x", "target": "meet"}],
+    )
+    assert problems(wf) == [("parallel_needs_branches", "fork", "edges")]
