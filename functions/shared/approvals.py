@@ -41,6 +41,7 @@ from functions.shared.store.approvals import (
     DecisionClaim,
     EarlierDecision,
     Status,
+    cancel_pending_of_execution,
     claim_decision,
     expire_pending,
     settle_decision,
@@ -56,6 +57,7 @@ __all__ = [
     "NotAnApproverError",
     "StepFunctionsAnswer",
     "TaskAnswer",
+    "cancel_for_stopped_run",
     "count",
     "decide",
     "is_approver",
@@ -183,18 +185,18 @@ def _closed(
             approval_id, max(1, (current.claimed_at or now) + CLAIM_LEASE_SECONDS - now)
         )
     if current.status == "pending" and expire_pending(tenant_id, approval_id, now=now, reason=_LINKS_EXPIRED):
-        _closing_written(tenant_id, approval_id, "expired", decider, _LINKS_EXPIRED)
+        _closing_written(tenant_id, approval_id, "expired", decider.name, _LINKS_EXPIRED)
         raise ApprovalClosedError(approval_id, "expired", _LINKS_EXPIRED)
     if current.status == "pending":  # a failed decision released its claim just now: try again
         raise ApprovalDecidingError(approval_id, 1)
     raise ApprovalClosedError(approval_id, current.status, current.closed_reason)
 
 
-def _closing_written(tenant_id: str, approval_id: str, status: Status, decider: Decider, reason: str) -> None:
+def _closing_written(tenant_id: str, approval_id: str, status: Status, actor: str, reason: str) -> None:
     count("ApprovalsExpired" if status == "expired" else "ApprovalsCancelled")
     store.write_audit(
         tenant_id,
-        actor=decider.name,
+        actor=actor,
         action=f"approval.{status}",
         resource=f"approval/{approval_id}",
         details={"reason": reason},
@@ -279,7 +281,7 @@ def _task_gone(
         return _closed(tenant_id, approval_id, decision, decider, int(claim.approval.claimed_at or 0))
     status = "expired" if code in _TIMED_OUT else "cancelled"
     if settle_decision(tenant_id, approval_id, claim.claim_id, status, reason=_REASONS[status]):
-        _closing_written(tenant_id, approval_id, status, decider, _REASONS[status])
+        _closing_written(tenant_id, approval_id, status, decider.name, _REASONS[status])
     raise ApprovalClosedError(approval_id, status, _REASONS[status])
 
 
@@ -339,3 +341,12 @@ def decide(
             tenant_id, claim, decision, {"decided_by": decider.name, "via": decider.via, "comment": comment}
         )
     return store.get_approval(tenant_id, approval_id)
+
+
+def cancel_for_stopped_run(tenant_id: str, execution_arn: str, *, actor: str) -> list[str]:
+    """Close the pending approvals of a run that was cancelled, each with an audit entry; their ids."""
+    reason = f"The run was cancelled by {actor}."
+    closed = cancel_pending_of_execution(tenant_id, execution_arn, reason=reason)
+    for approval_id in closed:
+        _closing_written(tenant_id, approval_id, "cancelled", actor, reason)
+    return closed

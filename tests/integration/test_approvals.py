@@ -231,24 +231,32 @@ def test_a_pending_approval_survives_a_restart(handle: PlatformHandle) -> None:
     assert finished["output"]["status"] == "approved"
 
 
-def test_a_link_to_a_run_that_was_cancelled_is_gone_and_the_approval_says_why(
+def test_cancelling_a_run_closes_its_pending_approval_and_its_links_are_gone(
     acme: Api, handle: PlatformHandle, expense: str
 ) -> None:
     run = acme.start(expense, EXPENSE)
     approval = pending_approval(acme, run["id"])
     link = _link(handle, notification_of(handle, approval["id"]).links[MANAGER]["approve"])
     assert acme.post(f"/runs/{run['id']}/cancel").status_code == 200
-    assert acme.wait_finished(run["id"])["status"] == "ABORTED"
 
-    answered = httpx.post(link)
     closed = acme.get(f"/approvals/{approval['id']}").json()
-
-    assert_envelope(answered, 410, "approval_cancelled")
-    assert closed["status"] == "cancelled"
-    assert "no longer waits" in closed["closed_reason"]
-    assert_envelope(httpx.post(link), 410, "approval_cancelled")
-    audit = acme.get("/audit").json()["items"]
-    assert any(
-        entry["action"] == "approval.cancelled" and entry["resource"] == f"approval/{approval['id']}"
-        for entry in audit
+    pending = acme.get("/approvals").json()["items"]
+    answered = httpx.post(link)
+    as_manager = handle.client("acme", "member", MANAGER).post(
+        f"/approvals/{approval['id']}/approve", json={}
     )
+
+    assert acme.wait_finished(run["id"])["status"] == "ABORTED"
+    assert (closed["status"], closed["closed_reason"]) == (
+        "cancelled",
+        "The run was cancelled by owner@acme.test.",
+    )
+    assert approval["id"] not in {item["id"] for item in pending}
+    assert_envelope(answered, 410, "approval_cancelled")
+    assert_envelope(as_manager, 410, "approval_cancelled")
+    audit = acme.get("/audit").json()["items"]
+    assert [
+        entry["actor"]
+        for entry in audit
+        if entry["action"] == "approval.cancelled" and entry["resource"] == f"approval/{approval['id']}"
+    ] == ["owner@acme.test"]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.api.context import caller, current_settings, json_response
 from functions.api.errors import ConflictError, NotFoundError
-from functions.shared import ItemNotFoundError, runs, stepfunctions, store
+from functions.shared import ItemNotFoundError, approvals, runs, stepfunctions, store
 from functions.shared.store import RunRecord
 from state_machines.timeline import build_timeline
 
@@ -151,6 +151,7 @@ def cancel_run(run_id: RunId) -> dict[str, Any]:
     stepfunctions.stop_execution(
         current_settings(), run.execution_arn, cause=f"Cancelled by {identity.subject}."
     )
+    approvals.cancel_for_stopped_run(identity.tenant_id, run.execution_arn, actor=identity.subject)
     run, _ = _refreshed(identity.tenant_id, run)
     store.write_audit(
         identity.tenant_id, actor=identity.subject, action="run.cancel", resource=f"run/{run_id}", details={}

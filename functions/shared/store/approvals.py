@@ -29,6 +29,7 @@ __all__ = [
     "Delivery",
     "EarlierDecision",
     "Status",
+    "cancel_pending_of_execution",
     "claim_decision",
     "expire_pending",
     "get_approval",
@@ -312,3 +313,34 @@ def expire_pending(tenant_id: str, approval_id: str, *, now: int, reason: str) -
             return False
         raise StoreError(f"Could not expire approval {approval_id}: {exc.msg}") from exc
     return True
+
+
+def cancel_pending_of_execution(tenant_id: str, execution_arn: str, *, reason: str) -> list[str]:
+    """Close the ``pending`` approvals of a stopped execution; the ids closed.
+
+    Nobody can answer them any more (the task tokens died with the execution), so they leave the
+    pending list at once instead of when someone tries. One query over the tenant's approvals,
+    filtered; each close is conditional, so a decision racing the cancel keeps its own outcome.
+    """
+    closed: list[str] = []
+    with wrapped("list approvals"):
+        pending = list(
+            ApprovalItem.query(
+                keys.tenant_pk(tenant_id),
+                ApprovalItem.sk.startswith(keys.APPROVAL_PREFIX),
+                filter_condition=(ApprovalItem.execution_arn == execution_arn)
+                & (ApprovalItem.status == "pending"),
+            )
+        )
+    for item in pending:
+        try:
+            item.update(
+                actions=[ApprovalItem.status.set("cancelled"), ApprovalItem.closed_reason.set(reason)],
+                condition=ApprovalItem.status == "pending",
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                continue
+            raise StoreError(f"Could not cancel approval {item.sk}: {exc.msg}") from exc
+        closed.append(item.sk.removeprefix(keys.APPROVAL_PREFIX))
+    return closed
