@@ -86,8 +86,8 @@ def start_once(
     The key is claimed with a conditional write before anything else, and the run id claimed
     with it becomes the execution's name, which Step Functions never runs twice. ``fingerprint``
     (a hash of the request) tells a retry from a different request that reuses the key. A start
-    that was refused (paused, over a limit, not published) keeps its claim: its retry finishes
-    that very start.
+    that was refused (paused, over a limit, not published) gives its claim up: nothing started,
+    and its retry is a new start.
     """
     context = context or store.read_start_context(tenant_id, workflow_id)
     start = _Start(settings, tenant_id, workflow_id, environment, context, workflow)
@@ -142,7 +142,26 @@ class _Start:
                 replayed = self._replay(first, claim)
                 if replayed is not None:
                     return replayed, True
-                run_id = first.run_id  # refused or cut short before: this is that very start
+                # The first delivery is still starting it (or stopped short): finish that very
+                # start, under its name, so there is still one execution.
+                return self._start(input_document, first.run_id, started_by, trigger, None, None)[0], True
+            try:
+                return self._start(input_document, run_id, started_by, trigger, rerun_of, claim)
+            except RunRefusedError:
+                # Nothing started: drop the claim, so the delivery's retry is a new start.
+                store.forget_start(self.tenant_id, run_id, claim)
+                raise
+        return self._start(input_document, run_id, started_by, trigger, rerun_of, None)
+
+    def _start(
+        self,
+        input_document: Any,
+        run_id: str,
+        started_by: str,
+        trigger: str,
+        rerun_of: str | None,
+        claim: ClaimRequest | None,
+    ) -> tuple[RunRecord, bool]:
         published = self._published()
         now = datetime.now(UTC)
         slots = self._slots(now)
@@ -234,8 +253,8 @@ class _Start:
         return slots
 
     def _replay(self, first: store.IdempotencyClaim, claim: ClaimRequest) -> RunRecord | None:
-        """The run a key started before (``None``: it was refused or cut short before being
-        recorded); an execution that never reached Step Functions is started now."""
+        """The run a key started before (``None``: not recorded yet); an execution that never
+        reached Step Functions is started now."""
         if first.body_sha256 != claim.body_sha256:
             raise RunRefusedError(
                 "idempotency_key_reused",
