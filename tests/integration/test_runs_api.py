@@ -22,6 +22,7 @@ def test_publish_then_run_an_example_to_succeeded_with_its_steps(acme: Api) -> N
     assert finished["status"] == "SUCCEEDED", finished
     assert finished["output"] == {"message": "Hello, Grace!", "length": 13}
     assert finished["input"] == {"name": "Grace"}
+    assert finished["usage"] is None  # no LLM step
     [step] = finished["steps"]
     assert step["nodes"] == ["greet", "shape"]
     assert step["status"] == "succeeded"

@@ -60,6 +60,13 @@ def _llm_workflow(api: Api, llm: FakeLLM) -> str:
 def _run(api: Api, workflow_id: str, question: str) -> dict[str, Any]:
     run = api.wait_finished(api.start(workflow_id, {"question": question})["id"])
     assert run["status"] == "SUCCEEDED", run
+    usage = run["output"]["usage"]
+    assert run["usage"] == {
+        "tokens_in": usage["prompt_tokens"],
+        "tokens_out": usage["completion_tokens"],
+        "total_tokens": usage["total_tokens"],
+        "calls": 1,
+    }
     return dict(run["output"])
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from functions.api.context import caller, current_settings, json_response
 from functions.api.errors import ConflictError, NotFoundError
 from functions.shared import ItemNotFoundError, approvals, runs, stepfunctions, store
+from functions.shared.run_usage import token_usage
 from functions.shared.store import RunRecord
 from state_machines.timeline import build_timeline
 
@@ -129,6 +130,7 @@ def get_run(run_id: RunId) -> dict[str, Any]:
         "error": described.get("error"),
         "cause": described.get("cause"),
         "steps": [step.to_dict() for step in steps],
+        "usage": token_usage(history),
     }
 
 
