@@ -141,11 +141,19 @@ export interface RunStep {
   attempts: number;
 }
 
+export interface TokenUsage {
+  tokens_in: number;
+  tokens_out: number;
+  total_tokens: number;
+  calls: number;
+}
+
 export interface RunDetail extends RunRecord {
   output?: Json;
   error?: string | null;
   cause?: string | null;
   steps: RunStep[];
+  usage?: TokenUsage | null;
 }
 
 export interface PublishResult {

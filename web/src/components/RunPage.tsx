@@ -50,6 +50,11 @@ export function RunPage({ runId }: { runId: string }) {
       </div>
       <p>
         <StatusBadge status={run.status} /> <a href={href({ page: "editor", id: run.workflow_id, run: null })}>{run.workflow_id}</a> v{run.workflow_version} on {run.environment} · started {new Date(run.started_at).toLocaleString()} by {run.started_by}
+        {run.usage && (
+          <span data-testid="run-usage">
+            {" "}· {run.usage.total_tokens} tokens ({run.usage.tokens_in} in, {run.usage.tokens_out} out) in {run.usage.calls} LLM call{run.usage.calls === 1 ? "" : "s"}
+          </span>
+        )}
       </p>
       {run.error && <div className="step-error" role="alert"><strong>{run.error}</strong> {run.cause}</div>}
       <div className="io">
