@@ -177,6 +177,11 @@ def stop_execution(settings: Settings, execution_arn: str, *, cause: str) -> Non
     client(settings).stop_execution(executionArn=execution_arn, error="Cancelled", cause=cause)
 
 
+def redrive_execution(settings: Settings, execution_arn: str) -> None:
+    """Run a failed, timed-out or aborted execution again from the states that did not succeed."""
+    client(settings).redrive_execution(executionArn=execution_arn)
+
+
 def send_task_success(settings: Settings, task_token: str, output: Any) -> None:
     """Resume a task waiting for ``task_token`` with ``output`` (its result)."""
     client(settings).send_task_success(taskToken=task_token, output=json.dumps(output))

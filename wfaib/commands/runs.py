@@ -199,6 +199,28 @@ def cancel(
     _out.print(f"Run {run['id']} is {_status_text(run['status'])}.")
 
 
+@runs_app.command("redrive")
+def redrive(
+    run_id: RunId,
+    *,
+    wait: Annotated[bool, typer.Option(help="Wait for the run to end and exit by its status.")] = False,
+    interval: Interval = 1.0,
+    api_url: ApiUrl = DEFAULT_API_URL,
+    token: Token = None,
+    api_key: ApiKey = None,
+) -> None:
+    """Run a failed run again from the step that failed (what succeeded is kept)."""
+    with _api(api_url, token, api_key) as api:
+        run = api.call("POST", f"/runs/{run_id}/redrive")
+        if wait:
+            run = _wait(api, run_id, interval)
+    if not wait:
+        _out.print(f"Run {run['id']} goes on from its failed step ({_status_text(run['status'])}).")
+        return
+    _print_run(run, as_json=False)
+    raise typer.Exit(EXIT_OK if run["status"] == "SUCCEEDED" else EXIT_FAILED_RUN)
+
+
 @runs_app.command("rerun")
 def rerun(
     run_id: RunId, *, api_url: ApiUrl = DEFAULT_API_URL, token: Token = None, api_key: ApiKey = None

@@ -161,6 +161,39 @@ def cancel_run(run_id: RunId) -> dict[str, Any]:
     return _run_body(run)
 
 
+_REDRIVABLE = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+
+
+@router.post(
+    "/runs/<run_id>/redrive",
+    summary="Run a failed run again from the step that failed (the steps that succeeded are kept)",
+    tags=["runs"],
+)
+def redrive(run_id: RunId) -> dict[str, Any]:
+    identity = caller("run:replay")
+    run, _ = _refreshed(identity.tenant_id, store.get_run(identity.tenant_id, run_id))
+    if run.express or run.status not in _REDRIVABLE:
+        why = "an Express run keeps no history to go on from" if run.express else f"it is {run.status}"
+        raise ConflictError(
+            "run_not_redrivable",
+            f"Run '{run_id}' cannot be redriven: {why}; re-run it with the same input instead.",
+            {"status": run.status},
+        )
+    try:
+        stepfunctions.redrive_execution(current_settings(), run.execution_arn)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionNotRedrivable":
+            raise ConflictError(
+                "run_not_redrivable", f"Run '{run_id}' cannot be redriven: Step Functions refuses it.", {}
+            ) from exc
+        raise
+    run, _ = _refreshed(identity.tenant_id, run)
+    store.write_audit(
+        identity.tenant_id, actor=identity.subject, action="run.redrive", resource=f"run/{run_id}", details={}
+    )
+    return _run_body(run)
+
+
 @router.post("/runs/<run_id>/rerun", summary="Start a new run with the same input", tags=["runs"])
 def rerun(run_id: RunId) -> Response[str]:
     identity = caller("run:replay")

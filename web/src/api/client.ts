@@ -201,6 +201,11 @@ export class ApiClient {
     return this.post(`/runs/${encodeURIComponent(id)}/rerun`);
   }
 
+  /** Run a failed run again from the step that failed; what succeeded is kept. */
+  redrive(id: string): Promise<RunRecord> {
+    return this.post(`/runs/${encodeURIComponent(id)}/redrive`);
+  }
+
   listConnectors(): Promise<Connector[]> {
     return this.get("/connectors");
   }

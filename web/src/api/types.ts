@@ -122,6 +122,7 @@ export interface RunRecord {
   started_by: string;
   trigger?: string;
   rerun_of?: string | null;
+  express?: boolean;
 }
 
 export type StepStatus = "running" | "succeeded" | "caught" | "failed" | string;

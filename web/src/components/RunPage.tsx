@@ -6,10 +6,13 @@ import { isFinished } from "../run/runStatus";
 import { StatusBadge } from "./StatusBadge";
 import { StepDetails } from "./StepDetails";
 
+const REDRIVABLE = new Set(["FAILED", "TIMED_OUT", "ABORTED"]);
+
 /** One run: its input, output or error and the step timeline; open it on the canvas to see colours. */
 export function RunPage({ runId }: { runId: string }) {
   const { api, notify } = useApp();
   const [run, setRun] = useState<RunDetail | null>(null);
+  const [generation, setGeneration] = useState(0); // a redrive makes a finished run poll again
   useEffect(() => {
     let live = true;
     let timer = 0;
@@ -27,13 +30,18 @@ export function RunPage({ runId }: { runId: string }) {
       live = false;
       window.clearTimeout(timer);
     };
-  }, [api, runId, notify]);
+  }, [api, runId, notify, generation]);
   if (!run) return <p className="loading">Loading run {runId}…</p>;
-  const act = async (action: "cancel" | "rerun") => {
+  const act = async (action: "cancel" | "rerun" | "redrive") => {
     try {
-      const result = action === "cancel" ? await api.cancelRun(run.id) : await api.rerun(run.id);
-      if (action === "rerun") navigate({ page: "run", id: result.id });
-      else setRun({ ...run, ...result });
+      if (action === "rerun") {
+        navigate({ page: "run", id: (await api.rerun(run.id)).id });
+      } else if (action === "redrive") {
+        setRun({ ...run, ...(await api.redrive(run.id)) });
+        setGeneration((g) => g + 1);
+      } else {
+        setRun({ ...run, ...(await api.cancelRun(run.id)) });
+      }
     } catch (exc) {
       notify((exc as Error).message, "error");
     }
@@ -45,6 +53,9 @@ export function RunPage({ runId }: { runId: string }) {
         <div className="actions">
           <a className="button" href={href({ page: "editor", id: run.workflow_id, run: run.id })}>Open on the canvas</a>
           {!isFinished(run.status) && <button type="button" onClick={() => void act("cancel")}>Cancel</button>}
+          {REDRIVABLE.has(run.status) && !run.express && (
+            <button type="button" onClick={() => void act("redrive")}>Redrive from the failed step</button>
+          )}
           <button type="button" onClick={() => void act("rerun")}>Re-run with the same input</button>
         </div>
       </div>
