@@ -33,7 +33,6 @@ from functions.approvals.notify import (
     log_notifier,
     recipients_with_links,
 )
-from functions.approvals.tracing import capture_handler
 from functions.shared import store
 from functions.shared.approval_links import link_urls, sign_link
 from functions.shared.approvals import count
@@ -41,6 +40,7 @@ from functions.shared.models import bind_table
 from functions.shared.settings import Settings, settings_from_env
 from functions.shared.store._base import utc_now
 from functions.shared.store.approvals import record_notifications
+from functions.shared.telemetry import capture_handler
 
 __all__ = ["ApprovalRequest", "configure", "handler", "request_approval"]
 

@@ -34,7 +34,7 @@ from typing import Any, Literal, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict
 
-from functions.shared import stepfunctions, store
+from functions.shared import stepfunctions, store, telemetry
 from functions.shared.settings import Settings
 from functions.shared.store import ApprovalRecord
 from functions.shared.store.approvals import (
@@ -164,12 +164,8 @@ def is_approver(approvers: list[str], decider: Decider) -> bool:
 
 
 def count(metric: str, value: int = 1) -> None:
-    """One approvals metric as an EMF line (CloudWatch embedded metric format; any function may emit it)."""
-    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
-
-    metrics = EphemeralMetrics(namespace="WFAIB", service="approvals")
-    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=value)
-    print(json.dumps(metrics.serialize_metric_set(), separators=(",", ":")), flush=True)
+    """One approvals metric (any function that decides or creates approvals may emit it)."""
+    telemetry.count("approvals", metric, value)
 
 
 def _closed(

@@ -16,13 +16,15 @@ retry, which finds the claim and the run.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from functions.shared import stepfunctions, store
+from functions.shared import stepfunctions, store, telemetry
 from functions.shared.exceptions import ItemNotFoundError, RunRefusedError
 from functions.shared.keys import new_sortable_id
 from functions.shared.settings import Settings
@@ -57,14 +59,15 @@ def start_run(
     """
     context = context or store.read_start_context(tenant_id, workflow_id)
     start = _Start(settings, tenant_id, workflow_id, environment, context, workflow)
-    return start.run(
-        input_document,
-        run_id=run_id or new_sortable_id(),
-        started_by=started_by,
-        trigger=trigger,
-        rerun_of=rerun_of,
-        claim=None,
-    )[0]
+    with _counted(trigger):
+        return start.run(
+            input_document,
+            run_id=run_id or new_sortable_id(),
+            started_by=started_by,
+            trigger=trigger,
+            rerun_of=rerun_of,
+            claim=None,
+        )[0]
 
 
 def start_once(
@@ -98,14 +101,35 @@ def start_once(
         body_sha256=fingerprint,
         keep_for=KEEP_KEYS_FOR,
     )
-    return start.run(
-        input_document,
-        run_id=claim.run_id,
-        started_by=started_by,
-        trigger=trigger,
-        rerun_of=None,
-        claim=claim,
-    )
+    with _counted(trigger) as outcome:
+        run, replayed = start.run(
+            input_document,
+            run_id=claim.run_id,
+            started_by=started_by,
+            trigger=trigger,
+            rerun_of=None,
+            claim=claim,
+        )
+        outcome.replayed = replayed
+    return run, replayed
+
+
+@dataclass
+class _Outcome:
+    replayed: bool = False
+
+
+@contextmanager
+def _counted(trigger: str) -> Iterator[_Outcome]:
+    """Metrics of every start by trigger: ``RunsStarted``, ``RunsRefused`` (kill switch, limit, not
+    published) and ``StartsReplayed`` (a duplicate delivery answered with the first run)."""
+    outcome = _Outcome()
+    try:
+        yield outcome
+    except RunRefusedError:
+        telemetry.count("runs", "RunsRefused", trigger=trigger)
+        raise
+    telemetry.count("runs", "StartsReplayed" if outcome.replayed else "RunsStarted", trigger=trigger)
 
 
 @dataclass

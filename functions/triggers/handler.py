@@ -6,6 +6,7 @@ Kept apart from the API function so a delivery pays only for what it uses on a c
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.models import bind_table
 from functions.shared.settings import Settings, settings_from_env
+from functions.shared.telemetry import capture_handler
 from functions.triggers.event import fire_event
 from functions.triggers.schedule import fire
 from functions.triggers.webhook import receive
@@ -21,6 +23,7 @@ from functions.triggers.webhook import receive
 __all__ = ["configure", "event_handler", "lambda_handler", "schedule_handler"]
 
 logger = Logger(service="wfaib-triggers")
+traced = capture_handler("wfaib-triggers", os.environ)
 _settings: list[Settings] = []
 
 
@@ -31,6 +34,7 @@ def configure(settings: Settings) -> None:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if not _settings:
         configure(settings_from_env())
@@ -47,6 +51,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 @logger.inject_lambda_context
+@traced
 def schedule_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if not _settings:
         configure(settings_from_env())
@@ -59,6 +64,7 @@ def schedule_handler(event: dict[str, Any], context: LambdaContext) -> dict[str,
 
 
 @logger.inject_lambda_context
+@traced
 def event_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if not _settings:
         configure(settings_from_env())

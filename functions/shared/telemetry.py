@@ -1,18 +1,25 @@
-"""The approvals function's one seam for tracing: Powertools ``Tracer`` inside Lambda with active
-X-Ray tracing, a no-op everywhere else.
+"""The platform functions' one seam for tracing and metrics.
 
+Tracing: Powertools ``Tracer`` inside Lambda with active X-Ray tracing, a no-op everywhere else.
 Instantiating ``Tracer`` imports aws_xray_sdk (0.3 to 0.5 s), even when it is disabled; the local
 platform and tests never pay for that. Only botocore is patched (the table and Step Functions
 calls); when tracing moves to OpenTelemetry (the X-Ray SDK ends support 2027-02-25), only this
 module changes.
+
+Metrics: one EMF line per event (CloudWatch embedded metric format, namespace ``WFAIB``), written
+with Powertools' ``EphemeralMetrics``, which keeps no state between calls: the local platform
+runs several functions on threads of one process, where a shared ``Metrics`` would mix them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["Handler", "capture_handler", "tracing_enabled"]
+__all__ = ["NAMESPACE", "Handler", "capture_handler", "count", "tracing_enabled"]
+
+NAMESPACE = "WFAIB"
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -47,3 +54,19 @@ def capture_handler(service: str, env: Mapping[str, str]) -> Callable[[Handler],
     tracer = Tracer(service=service, patch_modules=("botocore",))
     decorator: Callable[[Handler], Handler] = tracer.capture_lambda_handler(capture_response=False)
     return decorator
+
+
+def count(service: str, metric: str, value: int = 1, **dimensions: str) -> None:
+    """Emit one count metric of ``service`` (e.g. ``RunsStarted`` by ``trigger``) as an EMF line.
+
+    Example:
+        >>> count("runs", "RunsStarted", trigger="webhook")  # doctest: +ELLIPSIS
+        {"_aws":{...},"trigger":"webhook","service":"runs","RunsStarted":[1.0]}
+    """
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
+    metrics = EphemeralMetrics(namespace=NAMESPACE, service=service)
+    for name, dimension in dimensions.items():
+        metrics.add_dimension(name=name, value=dimension)
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=value)
+    print(json.dumps(metrics.serialize_metric_set(), separators=(",", ":")), flush=True)
