@@ -14,6 +14,7 @@ runs several functions on threads of one process, where a shared ``Metrics`` wou
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -63,6 +64,8 @@ def count(service: str, metric: str, value: int = 1, **dimensions: str) -> None:
         >>> count("runs", "RunsStarted", trigger="webhook")  # doctest: +ELLIPSIS
         {"_aws":{...},"trigger":"webhook","service":"runs","RunsStarted":[1.0]}
     """
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() in {"1", "true"}:
+        return  # `wfaib dev` keeps its terminal for people: no EMF lines there
     from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
     metrics = EphemeralMetrics(namespace=NAMESPACE, service=service)

@@ -66,3 +66,17 @@ def test_the_api_handler_is_not_traced_outside_lambda() -> None:
         {"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_XRAY_DAEMON_ADDRESS": "169.254.79.129:2000"}
     )
     assert api_traced(handler) is handler and triggers_traced(handler) is handler
+
+
+def test_metrics_can_be_switched_off(
+    handle: PlatformHandle, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `wfaib dev` switches them off so its terminal shows what people read.
+    api, workflow_id, _ = _hooked(handle)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    capsys.readouterr()
+
+    assert (
+        api.post(f"/workflows/{workflow_id}/runs", json={"input": {"id": "o", "total": 1}}).status_code == 201
+    )
+    assert _start_metrics(capsys.readouterr().out) == Counter()

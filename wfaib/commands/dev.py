@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from pathlib import Path
@@ -31,6 +32,8 @@ def dev(
     """Start WFAIB locally: editor, API, local Step Functions and AWS emulation; Ctrl-C stops."""
     from wfaib.dev import LocalPlatform
 
+    # Metrics are CloudWatch's business; on this terminal they would bury the welcome and the URLs.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     console = Console()
     try:
         with console.status("Starting the local platform…"):
