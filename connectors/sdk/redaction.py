@@ -1,10 +1,11 @@
-"""Keep secrets out of logs and error messages.
+"""Keep secrets out of logs, error messages and action outputs.
 
 Two rules, applied to every log record of a connector's logger and to every error message that
 leaves the runtime: known credential values (registered when a credential is loaded) become
 ``***``, and values of keys that name secrets (``authorization``, ``password``, ``token``, ...)
 in structured log fields become ``***``. The set of known values only grows (a process serves one
-tenant's invocations at a time in Lambda; locally, redacting more is the safe side).
+tenant's invocations at a time in Lambda; locally, redacting more is the safe side). Action
+outputs get the first rule only (``redact_strings``): there, a key named ``token`` is data.
 """
 
 from __future__ import annotations
@@ -55,6 +56,29 @@ class Redactor:
         """``text`` with every registered secret replaced."""
         pattern = self._pattern
         return pattern.sub(REDACTED, text) if pattern else text
+
+    def redact_strings(self, value: Any) -> Any:
+        """Redact registered secrets in every string of a JSON-like value, keys left as they are.
+
+        For an action's output: a provider may echo the credential back (an echo endpoint, an error
+        quoted inside a 200), and the output goes into the execution history. Unlike
+        ``redact_value``, a key that names a secret keeps its value (``total_tokens`` is data).
+
+        Example:
+            >>> r = Redactor()
+            >>> r.add(["sk-123-secret"])
+            >>> r.redact_strings({"echo": "Bearer sk-123-secret", "total_tokens": 10})
+            {'echo': 'Bearer ***', 'total_tokens': 10}
+        """
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {k: self.redact_strings(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.redact_strings(v) for v in value]
+        return value
 
     def redact_value(self, value: Any, key: str = "") -> Any:
         """Redact strings inside a JSON-like value; keys that name secrets hide their value."""

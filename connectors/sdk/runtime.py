@@ -12,8 +12,9 @@ Before the action runs, the control flags (kill switches) that apply to the call
 it) and the connector; a ``block`` fails the task with ``BlockedError``, a ``pause`` with the
 retryable ``PausedError``.
 
-The result is ``output.model_dump(mode="json")``, or ``{"$claim_check": {"bucket", "key",
-"size"}}`` when that is over the threshold. Params holding claim-check references are resolved
+The result is ``output.model_dump(mode="json")`` with known credential values redacted (a provider
+may echo them back, and the result goes into the execution history), or ``{"$claim_check":
+{"bucket", "key", "size"}}`` when that is over the threshold. Params holding claim-check references are resolved
 before validation. Every failure leaves as a :mod:`connectors.sdk.errors` class (its name is the
 ``errorType`` Step Functions sees) with secrets redacted from the message.
 
@@ -304,7 +305,7 @@ class ConnectorRuntime:
             self._check_flags(parsed.tenant_id, parsed.workflow_id)
             params = self._validate(spec.input_model, parsed.params, spec.id)
             result = spec.run(params, ctx)
-            output = self._output(spec.output_model, result, spec.id)
+            output = self.services.redactor.redact_strings(self._output(spec.output_model, result, spec.id))
             return self.services.claim_check.offload(output, parsed.idempotency_key)
         except Exception as exc:
             raise self._surface(exc, spec.id) from None
@@ -341,8 +342,9 @@ class ConnectorRuntime:
             result = spec.poll(config, ctx, parsed.cursor)
             if not isinstance(result, PollResult):
                 raise TypeError(f"{spec.id} returned {type(result).__name__}, not PollResult")
+            redact = self.services.redactor.redact_strings
             events = [
-                self._output(spec.event_model, spec.event_model.model_validate(item), spec.id)
+                redact(self._output(spec.event_model, spec.event_model.model_validate(item), spec.id))
                 for item in result.events
             ]
             return {"events": events, "cursor": result.cursor}
