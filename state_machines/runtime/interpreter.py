@@ -111,6 +111,7 @@ class Run:
         self.next_event_id = 1
         self.on_effect = on_effect
         self.silent = False
+        self.silent_entry: list[tuple[Frame | None, str, dict[str, Any] | None]] = []
         self.started = False
         self.history_limit = history_limit
         self.transitions = 0
@@ -136,6 +137,11 @@ class Run:
         event_id = self.next_event_id
         self.next_event_id += 1
         if self.silent:
+            # What a redrive replays silently of the state it goes live in is emitted again then:
+            # the redriven state is entered anew, as Step Functions shows it.
+            if event_type.endswith("StateEntered"):
+                self.silent_entry = []
+            self.silent_entry.append((frame, event_type, details))
             return event_id
         if event_id >= self.history_limit and event_type not in _EXECUTION_ENDS:
             # The quota's last event is the ExecutionFailed that execute() emits for this failure
@@ -199,6 +205,11 @@ class Run:
         if self.silent:
             self.silent = False
             self.next_event_id = len(self.events) + 1
+            entry, self.silent_entry = self.silent_entry, []
+            for frame, event_type, details in entry:
+                if frame is not None:
+                    frame.previous_event = len(self.events)  # follows ExecutionRedriven
+                self.emit(frame, event_type, details)
 
     # ----------------------------------------------------------------- the execution
     def begin(self) -> None:

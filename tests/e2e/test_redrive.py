@@ -30,7 +30,10 @@ def test_a_failed_run_is_redriven_from_its_page(editor: Editor, page: Page) -> N
         upstream.healthy = True
         redrive.click()
 
-        expect(page.get_by_text('"stock": 7')).to_be_visible()
+        expect(page.get_by_text('"stock": 7').first).to_be_visible()
+        # The failed attempt stays in the timeline, followed by the redriven one that succeeded.
+        expect(page.get_by_role("group").filter(has_text="succeeded stock, answer")).to_have_count(1)
+        expect(page.get_by_role("group").filter(has_text="failed stock, answer")).to_have_count(1)
         expect(redrive).to_be_hidden()
         screenshot(page, "21-run-redriven")
     finally:

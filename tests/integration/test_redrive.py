@@ -34,6 +34,12 @@ def test_a_failed_run_redriven_goes_on_from_the_failed_step(acme: Api, upstream:
     assert finished["status"] == "SUCCEEDED", finished
     assert finished["output"] == {"stock": 7}
     assert upstream.calls == calls_before + 1  # only the failed step ran again
+    # The timeline shows the failed attempt and the redriven one; the first step ran once.
+    assert [(step["nodes"], step["status"]) for step in finished["steps"]] == [
+        (["order"], "succeeded"),
+        (["stock", "answer"], "failed"),
+        (["stock", "answer"], "succeeded"),
+    ]
     audit = acme.get("/audit").json()["items"]
     assert any(e["action"] == "run.redrive" and e["resource"] == f"run/{failed['id']}" for e in audit)
 

@@ -204,6 +204,10 @@ def _redrive_scenario(runtime: LocalRuntime) -> None:
     types = event_types(runtime, failed.execution_arn)
     assert types.count("ExecutionFailed") == 1 and types.count("ExecutionRedriven") == 1
     assert types[-1] == "ExecutionSucceeded"
+    # The redriven state is entered anew after ExecutionRedriven; the one that succeeded is not.
+    after = types[types.index("ExecutionRedriven") + 1 :]
+    assert after[:3] == ["TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted"]
+    assert after.count("TaskStateEntered") == 1
     ids = [e["id"] for e in runtime.get_execution_history(failed.execution_arn)]
     assert ids == list(range(1, len(ids) + 1))
     with pytest.raises(ExecutionNotRedrivable):
