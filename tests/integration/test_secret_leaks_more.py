@@ -14,7 +14,8 @@ Paths: approval notifications (SMTP login refused, Slack token refused), the ``l
 token usage (a provider answering 401 with the key, a provider echoing the key in its answer), a
 connector call refused by a ``rate_limit`` flag, scoped API keys (the key shown once, wrong keys),
 Cognito tokens (valid and wrong ones), webhook signing secrets (signed, forged and after
-rotation), and the n8n import (credential names only, never a value).
+rotation), the n8n import (credential names only, never a value), and credential values the API
+refuses (a 422 names the fields, never quotes the value).
 """
 
 from __future__ import annotations
@@ -650,5 +651,43 @@ def test_the_n8n_import_carries_credential_names_and_no_secret_values(
     assert imported.status_code == 200, imported.text
     assert "Ping token" in imported.text  # the name is carried (a person maps it to a WFAIB credential)
     assert imported.json()["report"]["placeholders"][0]["name"] == "Legacy"
+    leaks = {name: found for name, value in canaries.items() if any((found := sweep.found(value)).values())}
+    assert leaks == {}, leaks
+
+
+def test_a_refused_credential_value_is_not_quoted_back(
+    handle: PlatformHandle, sweep: Sweep, marker: str
+) -> None:
+    api = _recorded(handle.client(unique("leak-refused")), sweep)
+    canaries = {
+        "token of a value with a bad field": f"xoxb-canary-badfield-{marker}",
+        "token of a value with an unknown field": f"xoxb-canary-unknown-{marker}",
+        "token under the wrong type": f"xoxb-canary-type-{marker}",
+        "rotated token with a bad field": f"xoxb-canary-rotated-{marker}",
+    }
+    values = [
+        {"token": canaries["token of a value with a bad field"], "base_url": 12},
+        {
+            "token": canaries["token of a value with an unknown field"],
+            "tokn": canaries["token under the wrong type"],
+        },
+        {"token": {"nested": canaries["token under the wrong type"]}},
+    ]
+    refused = [
+        api.post(
+            "/credentials",
+            json={"id": unique("slack"), "name": "Slack", "connector": "slack", "value": value},
+        )
+        for value in values
+    ]
+    kept = _credential(api, "slack", {"token": f"xoxb-fine-{marker}"})
+    rotated = api.put(
+        f"/credentials/{kept}",
+        json={"value": {"token": canaries["rotated token with a bad field"], "base_url": []}},
+    )
+
+    assert [response.status_code for response in [*refused, rotated]] == [422, 422, 422, 422], [
+        response.text for response in [*refused, rotated]
+    ]
     leaks = {name: found for name, value in canaries.items() if any((found := sweep.found(value)).values())}
     assert leaks == {}, leaks
