@@ -8,20 +8,24 @@ Sub-workflows are looked up as ``<workflow id>.json`` next to the file being run
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from state_machines.compiler import CompiledWorkflow, CompileTarget, compile_workflow
 from state_machines.model import NodeCatalog, Problem, Workflow, parse_workflow
-from state_machines.runtime import ExecutionInfo, LocalRuntime, VirtualClock
+from state_machines.runtime import ExecutionInfo, LocalRuntime, ServiceCaller, VirtualClock
 from state_machines.timeline import Step, build_timeline
 
 __all__ = ["LocalRun", "load_workflow_file", "node_catalog", "run_workflow"]
 
 ApprovalAnswer = Literal["approve", "reject"]
+# A Task state calling an AWS API directly (S3, SQS, DynamoDB, webhook.respond's putItem, ...).
+_SERVICE_INTEGRATION = re.compile(r'"Resource": "arn:aws:states:::(?!lambda:|states:)')
 _CATALOG_FILE = Path(__file__).resolve().parent.parent / "connectors" / "catalog.json"
 
 
@@ -77,12 +81,36 @@ class _LocalApprovals:
                 runtime.send_task_failure(token, "ApprovalRejected", "Rejected on the command line.")
 
 
-def _local_lambdas(target: CompileTarget) -> dict[str, Callable[[Any, Any], Any]]:
+class _GivenCredentials:
+    """Credentials a local run was given by id (``wfaib run --credentials``), under the secret ids
+    the compiled workflow names; a missing one is an ``AuthError`` that says how to give it."""
+
+    def __init__(self, target: CompileTarget, values: Mapping[str, dict[str, Any]]) -> None:
+        self._values = {target.credential_secret_id(cid): dict(value) for cid, value in values.items()}
+
+    def get(self, ref: str) -> dict[str, Any]:
+        from connectors.sdk.errors import AuthError
+
+        if ref not in self._values:
+            name = ref.rsplit("/", 1)[-1]
+            raise AuthError(
+                f"credential {name!r} was not given to this local run (wfaib run --credentials FILE)"
+            )
+        return dict(self._values[ref])
+
+    def put(self, ref: str, value: dict[str, Any]) -> None:
+        self._values[ref] = dict(value)  # an OAuth2 refresh, kept for the rest of the run
+
+
+def _local_lambdas(
+    target: CompileTarget, credentials: Mapping[str, dict[str, Any]] | None
+) -> dict[str, Callable[[Any, Any], Any]]:
     from connectors.sdk.local import connector_lambdas
     from functions.code_sandbox.handler import handler as code_handler
 
+    source = None if credentials is None else _GivenCredentials(target, credentials)
     return {
-        **connector_lambdas(target.resource_prefix),
+        **connector_lambdas(target.resource_prefix, credentials=source),
         f"{target.resource_prefix}-code-python": code_handler,
     }
 
@@ -95,17 +123,23 @@ def run_workflow(
     approvals: ApprovalAnswer = "approve",
     timeout_seconds: float = 300,
     optimize: bool = True,
+    credentials: Mapping[str, dict[str, Any]] | None = None,
 ) -> LocalRun:
     """Compile and run ``workflow`` locally; raise ``CompileError`` if it does not validate.
 
     ``optimize=False`` compiles one state per node (the baseline the benchmarks compare against).
+    ``credentials`` (credential id → value) are what connector steps get; without them the
+    connectors read Secrets Manager as configured by the environment (``WFAIB_*``, an endpoint).
     """
     catalog = node_catalog()
     target = CompileTarget()
     compiled = compile_workflow(workflow, catalog, target, optimize=optimize)
     local_approvals = _LocalApprovals(approvals)
-    with LocalRuntime(clock=VirtualClock(auto_advance=True)) as runtime:
-        for name, handler in _local_lambdas(target).items():
+    with (
+        _emulated_aws(compiled, target) as service_caller,
+        LocalRuntime(clock=VirtualClock(auto_advance=True), service_caller=service_caller) as runtime,
+    ):
+        for name, handler in _local_lambdas(target, credentials).items():
             runtime.register_lambda(name, handler)
         runtime.register_lambda(f"{target.resource_prefix}-approvals", local_approvals.handler)
         for sub_workflow in _sub_workflows(workflow, workflows_dir, catalog, target, optimize):
@@ -125,6 +159,41 @@ def run_workflow(
             waited += 0.05
         history = runtime.get_execution_history(info.execution_arn)
     return LocalRun(info=info, steps=build_timeline(history, compiled.state_nodes), compiled=compiled)
+
+
+@contextmanager
+def _emulated_aws(compiled: CompiledWorkflow, target: CompileTarget) -> Iterator[ServiceCaller | None]:
+    """AWS-native steps call moto's emulated AWS APIs on loopback, started only when the workflow
+    has such a step: a local run never reaches a real account. It starts as empty as a new
+    account, except for the platform table that ``webhook.respond`` writes its answer to."""
+    if not _SERVICE_INTEGRATION.search(compiled.asl):
+        yield None
+        return
+    import boto3
+    from pydantic import SecretStr
+
+    from functions.shared.models import TABLE_DEFINITION
+    from wfaib.dev.aws import MotoServer
+    from wfaib.local.aws_integrations import AwsIntegrationSettings, AwsServiceCaller
+
+    server = MotoServer().start()
+    try:
+        settings = AwsIntegrationSettings(
+            endpoint_url=server.endpoint, aws_access_key_id="local", aws_secret_access_key=SecretStr("local")
+        )
+        dynamodb = boto3.client(
+            "dynamodb",
+            endpoint_url=server.endpoint,
+            region_name=settings.region_name,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+        existing = dynamodb.list_tables()["TableNames"]  # moto's state is per process
+        if target.table_name not in existing:
+            dynamodb.create_table(TableName=target.table_name, **TABLE_DEFINITION)
+        yield AwsServiceCaller(settings)
+    finally:
+        server.stop()
 
 
 def _sub_workflows(

@@ -83,3 +83,40 @@ def test_run_prints_a_timeline_table() -> None:
     result = wfaib("run", str(EXAMPLES / "hello-world.json"))
     assert result.returncode == 0
     assert "greet" in result.stdout and "SUCCEEDED" in result.stdout
+
+
+def test_run_gives_connector_steps_the_credentials_passed_and_names_a_missing_one(tmp_path: Path) -> None:
+    from integration.helpers import FakeSlack, slack_workflow
+
+    workflow = tmp_path / "notify.json"
+    workflow.write_text(json.dumps(slack_workflow("notify", "slack-bot")))
+    slack = FakeSlack()
+    try:
+        credentials = tmp_path / "credentials.json"
+        credentials.write_text(json.dumps({"slack-bot": {"token": "xoxb-local", "base_url": slack.base_url}}))
+        given = wfaib(
+            "run", str(workflow), "--input", '{"name": "Ada"}', "--credentials", f"@{credentials}", "--json"
+        )
+        missing = wfaib("run", str(workflow), "--json")
+        malformed = wfaib("run", str(workflow), "--credentials", '{"slack-bot": "xoxb"}')
+    finally:
+        slack.close()
+
+    assert given.returncode == 0, given.stderr
+    assert json.loads(given.stdout)["status"] == "SUCCEEDED"
+    [sent] = slack.received
+    assert (sent["headers"]["Authorization"], sent["body"]["text"]) == ("Bearer xoxb-local", "Hi Ada")
+    assert missing.returncode == 1
+    report = json.loads(missing.stdout)
+    assert report["error"] == "AuthError"
+    assert "'slack-bot' was not given to this local run" in report["cause"]
+    assert malformed.returncode == 2 and "--credentials" in malformed.stderr
+
+
+def test_run_emulates_aws_for_aws_native_steps() -> None:
+    # webhook.respond writes its answer with a DynamoDB service integration: emulated, never a real account.
+    result = wfaib("run", str(EXAMPLES / "accept-then-process.json"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["output"]["state"] == "processed"
+    assert any(step["state"] == "accepted" and step["status"] == "succeeded" for step in report["steps"])

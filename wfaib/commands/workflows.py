@@ -83,6 +83,11 @@ def _parse_input(text: str | None, workflow: Workflow) -> Any:
     if text is None:
         sample = getattr(workflow.trigger, "sample_input", None)
         return sample if sample is not None else {}
+    return _read_json(text)
+
+
+def _read_json(text: str) -> Any:
+    """JSON text, or ``@file`` for a file's JSON."""
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
     return json.loads(text)
@@ -98,6 +103,13 @@ def run(
     approvals: Annotated[
         str, typer.Option(help="How to answer human approvals: approve or reject.")
     ] = "approve",
+    credentials_text: Annotated[
+        str | None,
+        typer.Option(
+            "--credentials",
+            help='Credential values by id for connector steps: JSON text or @file, e.g. {"slack-bot": {"token": "xoxb-…"}}.',
+        ),
+    ] = None,
 ) -> None:
     """Run a workflow locally and print its step timeline (exit 0 succeeded, 1 failed, 2 invalid)."""
     workflow = _load(path, as_json)
@@ -111,7 +123,19 @@ def run(
         raise typer.Exit(EXIT_INVALID) from None
     answer: ApprovalAnswer = "approve" if approvals == "approve" else "reject"
     try:
-        result = run_workflow(workflow, payload, workflows_dir=path.parent, approvals=answer)
+        credentials = _read_json(credentials_text) if credentials_text else {}
+    except (OSError, ValueError) as exc:
+        _err.print(f"[red]--credentials is not valid JSON:[/] {exc}")
+        raise typer.Exit(EXIT_INVALID) from None
+    if not isinstance(credentials, dict) or not all(isinstance(v, dict) for v in credentials.values()):
+        _err.print(
+            '[red]--credentials must map credential ids to objects, e.g. {"slack-bot": {"token": "…"}}[/]'
+        )
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        result = run_workflow(
+            workflow, payload, workflows_dir=path.parent, approvals=answer, credentials=credentials
+        )
     except CompileError as exc:
         _report_problems(exc.problems, as_json)
         raise typer.Exit(EXIT_INVALID) from None
