@@ -14,7 +14,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(handle: PlatformHandle) -> dict[str, str]:
+def cli_env(handle: PlatformHandle, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    # The platform runs in this process: its metric lines would land in the output CliRunner captures.
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     token = handle.platform.token("clitenant", "owner@clitenant.test", "owner")
     return {"WFAIB_API_URL": handle.platform.api_url, "WFAIB_TOKEN": token}
 
