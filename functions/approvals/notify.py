@@ -12,9 +12,10 @@ Each delivery is tried twice at most; the outcome (``sent`` / ``failed`` with th
 stored on the approval, which waits either way: a failed notification never loses an approval,
 and a signed-in approver can still answer it through the API.
 
-``log_notifier`` (the default ``Notifier``) logs that an approval was requested; it logs the
-links only when no channel delivered them (they are credentials, and then the log line is the
-only channel). The local platform passes its own ``Notifier`` (an outbox).
+``log_notifier`` (the default ``Notifier``) logs that an approval was requested, never its links:
+a link decides the approval for whoever holds it, and logs are read by more people than the
+approvers. Without a channel that delivered, approvers answer signed in (the editor, the API).
+The local platform passes its own ``Notifier`` (an outbox).
 """
 
 from __future__ import annotations
@@ -279,7 +280,6 @@ def deliver(
 
 
 def log_notifier(notification: Notification) -> None:
-    delivered = any(delivery.status == "sent" for delivery in notification.deliveries)
     logger.info(
         "Approval requested",
         extra={
@@ -288,6 +288,5 @@ def log_notifier(notification: Notification) -> None:
             "run_id": notification.run_id,
             "approvers": notification.approvers,
             "deliveries": [delivery.model_dump(mode="json") for delivery in notification.deliveries],
-            **({} if delivered else {"links": notification.links}),
         },
     )

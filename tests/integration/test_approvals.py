@@ -260,3 +260,19 @@ def test_cancelling_a_run_closes_its_pending_approval_and_its_links_are_gone(
         for entry in audit
         if entry["action"] == "approval.cancelled" and entry["resource"] == f"approval/{approval['id']}"
     ] == ["owner@acme.test"]
+
+
+def test_approval_links_never_reach_the_logs(
+    acme: Api, handle: PlatformHandle, expense: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A link decides the approval for whoever holds it: it goes to the approvers only.
+    with caplog.at_level("DEBUG"):
+        run = acme.start(expense, EXPENSE)
+        approval = pending_approval(acme, run["id"])
+        links = notification_of(handle, approval["id"]).links[MANAGER]
+
+    logged = "\n".join(str(record.__dict__) for record in caplog.records)
+    assert "Approval requested" in logged and approval["id"] in logged
+    for url in links.values():
+        token = urlsplit(url).path.rsplit("/", 1)[-1]
+        assert token not in logged
