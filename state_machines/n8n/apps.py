@@ -9,6 +9,8 @@ empty and the converter reports which n8n credential it used.
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +60,44 @@ def _emails(context: NodeContext, value: Any) -> list[Any]:
 
 # --- HTTP --------------------------------------------------------------------------------------
 
+# Names under which n8n users type secrets straight into a request. Their literal values are not
+# imported: a workflow's params end up in the state machine definition and its execution history.
+_SECRET_NAME = re.compile(
+    r"^(authorization|proxy-authorization|cookie|x-[a-z0-9-]*(key|token|secret|signature)|"
+    r"[a-z0-9_-]*(api[_-]?key|apikey|access[_-]?token|auth[_-]?token|secret|password|passwd)|key|token|sig)$",
+    re.IGNORECASE,
+)
+_WITHHELD = "<move this secret into a credential>"
+
+
+def _literal_secret(name: str, value: Any) -> bool:
+    return bool(_SECRET_NAME.match(name)) and isinstance(value, str) and bool(value) and "{{" not in value
+
+
+def _without_secrets(values: dict[str, Any], kind: str, notes: list[str]) -> dict[str, Any]:
+    """``values`` with literal secrets replaced, each named in a note (never its value)."""
+    kept = dict(values)
+    for name, value in values.items():
+        if _literal_secret(name, value):
+            kept[name] = _WITHHELD
+            notes.append(
+                f"the {kind} '{name}' held a literal secret, which was not imported: create a "
+                "credential for it and select it on the node (or use an expression)"
+            )
+    return kept
+
+
+def _url_without_secrets(url: Any, notes: list[str]) -> Any:
+    """The URL with literal secrets in its query string replaced (``?api_key=...``)."""
+    if not isinstance(url, str) or "?" not in url or "{{" in url.split("?", 1)[1]:
+        return url
+    base, _, query = url.partition("?")
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    cleaned = _without_secrets(dict(pairs), "URL query parameter", notes)
+    if cleaned == dict(pairs):
+        return url
+    return f"{base}?{urllib.parse.urlencode(list(cleaned.items()), safe='<>')}"
+
 
 def http_request(context: NodeContext) -> Mapped:
     node = context.node
@@ -96,10 +136,13 @@ def http_request(context: NodeContext) -> Mapped:
             body = _pairs(context, node.param("bodyParametersUi"), "parameter")
             if body:
                 params["body"] = body
-    params["query"] = query
-    params["headers"] = {
-        key: value if isinstance(value, str) else str(value) for key, value in headers.items()
-    }
+    params["url"] = _url_without_secrets(params["url"], notes)
+    params["query"] = _without_secrets(query, "query parameter", notes)
+    params["headers"] = _without_secrets(
+        {key: value if isinstance(value, str) else str(value) for key, value in headers.items()},
+        "header",
+        notes,
+    )
     response = node.option("options", "response", {}) or {}
     response_format = (response.get("response") or {}).get("responseFormat") or node.param("responseFormat")
     if response_format == "file":

@@ -173,6 +173,39 @@ def test_http_request_json_body_with_embedded_expressions_becomes_json() -> None
     }
 
 
+def test_literal_secrets_typed_into_an_http_request_are_not_imported() -> None:
+    # A workflow's params end up in the state machine definition and its execution history.
+    http = n8n_node(
+        "Call",
+        "httpRequest",
+        {
+            "method": "GET",
+            "url": "https://api.example.com/items?api_key=sk-literal-1&page=2",
+            "sendQuery": True,
+            "queryParameters": {"parameters": [{"name": "token", "value": "tok-literal-2"}]},
+            "sendHeaders": True,
+            "headerParameters": {
+                "parameters": [
+                    {"name": "Authorization", "value": "Bearer sk-literal-3"},
+                    {"name": "X-Api-Key", "value": "={{ $json.key }}"},
+                    {"name": "Accept", "value": "application/json"},
+                ]
+            },
+        },
+        typeVersion=4.2,
+    )
+    converted = convert(workflow(MANUAL, http, connections=links(("Start", "Call"))))
+
+    params = node_by_name(converted, "Call")["params"]
+    text = converted.model_dump_json()
+    for secret in ("sk-literal-1", "tok-literal-2", "sk-literal-3"):
+        assert secret not in text
+    assert params["headers"]["X-Api-Key"] == "{{ $input.key }}"  # an expression is not a literal secret
+    assert params["headers"]["Accept"] == "application/json"
+    assert "page=2" in params["url"]
+    assert sum("held a literal secret" in note for note in converted.report.notes) == 3
+
+
 def test_python_code_runs_in_code_python_and_javascript_becomes_a_placeholder_keeping_the_code() -> None:
     python = n8n_node(
         "Py",
