@@ -70,7 +70,8 @@ export function ExpressionField({ id, value, onChange, scope, multiline, describ
     } else if (event.key === "ArrowUp") {
       event.preventDefault();
       setActive((i) => (i - 1 + suggestions.length) % suggestions.length);
-    } else if (event.key === "Enter" || event.key === "Tab") {
+    } else if ((event.key === "Enter" || event.key === "Tab") && !(event.ctrlKey || event.metaKey || event.altKey)) {
+      // Ctrl+Enter runs the workflow: it must never also pick a suggestion into the field.
       event.preventDefault();
       accept(suggestions[Math.min(active, suggestions.length - 1)]);
     } else if (event.key === "Escape") {
