@@ -138,6 +138,8 @@ class WorkflowItem(Model):
     version = NumberAttribute()
     document = JSONAttribute()
     environments = JSONAttribute(default=dict)
+    # Versions taken out of service: {"<version>": "deprecated" | "retired"}; the rest are active.
+    version_status = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute()

@@ -244,6 +244,14 @@ class _Start:
                 f"Workflow '{self.workflow_id}' is not published to {self.environment}; publish it first.",
                 {"environment": self.environment, "published_to": sorted(workflow.environments)},
             )
+        version = int(published["version"])
+        if workflow.status_of(version) == "retired":
+            raise RunRefusedError(
+                "version_retired",
+                f"Version {version} of workflow '{self.workflow_id}', which {self.environment} runs, is "
+                f"retired; the current version is {workflow.version}: publish it to {self.environment}.",
+                {"environment": self.environment, "version": version, "current_version": workflow.version},
+            )
         return published
 
     def _slots(self, now: datetime) -> list[Slot]:

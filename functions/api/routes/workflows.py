@@ -4,12 +4,12 @@ validating a document that is not saved yet (the editor checks the canvas as it 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.context import caller, header, json_response
 from functions.api.errors import BadRequestError, UnprocessableError
@@ -45,11 +45,23 @@ class WorkflowList(BaseModel):
     next_cursor: str | None
 
 
+VersionStatus = Literal["active", "deprecated", "retired"]
+
+
 class VersionSummary(BaseModel):
     version: int
     created_at: datetime
     created_by: str
     published: bool
+    status: VersionStatus = "active"
+
+
+class VersionStatusRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: VersionStatus = Field(
+        description="deprecated: still runs, marked for replacement; retired: new runs are refused"
+    )
 
 
 def _workflow_body(record: WorkflowRecord) -> dict[str, Any]:
@@ -211,15 +223,39 @@ def delete_workflow(workflow_id: WorkflowId) -> Response[str]:
 )
 def list_versions(workflow_id: WorkflowId) -> list[VersionSummary]:
     identity = caller("workflow:read")
+    head = store.get_workflow(identity.tenant_id, workflow_id)
     return [
         VersionSummary(
             version=version.version,
             created_at=version.created_at,
             created_by=version.created_by,
             published=version.state_machine_version_arn is not None,
+            status=head.status_of(version.version),  # type: ignore[arg-type]  # only set_version_status writes it
         )
         for version in store.list_versions(identity.tenant_id, workflow_id)
     ]
+
+
+@router.put(
+    "/workflows/<workflow_id>/versions/<version>/status",
+    summary="Deprecate or retire a version (retired: new runs of it are refused), or make it active again",
+    tags=["workflows"],
+)
+def set_version_status(
+    workflow_id: WorkflowId,
+    version: Annotated[int, Path(ge=1)],
+    request: Annotated[VersionStatusRequest, Body()],
+) -> dict[str, Any]:
+    identity = caller("workflow:update")
+    head = store.set_version_status(identity.tenant_id, workflow_id, version, request.status)
+    store.write_audit(
+        identity.tenant_id,
+        actor=identity.subject,
+        action=f"workflow.version.{request.status}",
+        resource=f"workflow/{workflow_id}/versions/{version}",
+        details={},
+    )
+    return {"workflow_id": workflow_id, "version": version, "status": head.status_of(version)}
 
 
 @router.get(

@@ -104,6 +104,7 @@ from functions.shared.store.workflows import (
     list_workflows,
     record_publish,
     save_workflow,
+    set_version_status,
 )
 
 __all__ = [
@@ -183,6 +184,7 @@ __all__ = [
     "rotate_webhook_secret",
     "save_workflow",
     "set_user_role",
+    "set_version_status",
     "settle_decision",
     "take_slot",
     "update_role",

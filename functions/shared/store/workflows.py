@@ -32,6 +32,7 @@ __all__ = [
     "list_workflows",
     "record_publish",
     "save_workflow",
+    "set_version_status",
 ]
 
 
@@ -46,6 +47,11 @@ class WorkflowRecord(Record):
     created_at: datetime
     updated_at: datetime
     updated_by: str
+    version_status: dict[str, str] = {}
+    """Deprecated or retired versions by number (as text); every other version is active."""
+
+    def status_of(self, version: int) -> str:
+        return self.version_status.get(str(version), "active")
 
     @property
     def etag(self) -> str:
@@ -75,6 +81,7 @@ def _workflow_record(item: WorkflowItem) -> WorkflowRecord:
         created_at=item.created_at,
         updated_at=item.updated_at,
         updated_by=item.updated_by,
+        version_status=item.version_status or {},
     )
 
 
@@ -296,4 +303,19 @@ def record_publish(
             "published_at": utc_now().isoformat(),
         }
         head.update(actions=[WorkflowItem.environments.set(environments)])
+        return _workflow_record(head)
+
+
+def set_version_status(tenant_id: str, workflow_id: str, version: int, status: str) -> WorkflowRecord:
+    """Mark a saved version ``active``, ``deprecated`` or ``retired`` (``ItemNotFoundError`` if it
+    was never saved); kept on the workflow's head, which every start reads anyway."""
+    get_version(tenant_id, workflow_id, version)
+    with wrapped(f"set the status of {workflow_id} version {version}"):
+        head = _get_workflow_item(tenant_id, workflow_id)
+        statuses = dict(head.version_status or {})
+        if status == "active":
+            statuses.pop(str(version), None)
+        else:
+            statuses[str(version)] = status
+        head.update(actions=[WorkflowItem.version_status.set(statuses)], condition=WorkflowItem.sk.exists())
         return _workflow_record(head)
