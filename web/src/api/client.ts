@@ -14,6 +14,7 @@ import type {
   TemplateSummary,
   ValidationResult,
   VersionRecord,
+  VersionStatus,
   VersionSummary,
   WorkflowDocument,
   WorkflowRecord,
@@ -154,6 +155,11 @@ export class ApiClient {
 
   listVersions(id: string): Promise<VersionSummary[]> {
     return this.get(`/workflows/${encodeURIComponent(id)}/versions`);
+  }
+
+  /** Deprecate or retire a version (runs of a retired one are refused), or make it active again. */
+  async setVersionStatus(id: string, version: number, status: VersionStatus): Promise<void> {
+    await this.request("PUT", `/workflows/${encodeURIComponent(id)}/versions/${version}/status`, { status });
   }
 
   getVersion(id: string, version: number): Promise<VersionRecord> {

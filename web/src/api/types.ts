@@ -81,11 +81,14 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+export type VersionStatus = "active" | "deprecated" | "retired";
+
 export interface VersionSummary {
   version: number;
   created_at: string;
   created_by: string;
   published: boolean;
+  status?: VersionStatus;
 }
 
 export interface VersionRecord {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { VersionSummary, WorkflowDocument, WorkflowRecord } from "../api/types";
+import type { VersionStatus, VersionSummary, WorkflowDocument, WorkflowRecord } from "../api/types";
 import { useApp } from "../context";
 import { describeDiff, diffWorkflows } from "../graph/diff";
 
@@ -20,9 +20,20 @@ export function VersionsPanel({ workflowId, current, record, onCompare, onRestor
   const [selected, setSelected] = useState<{ version: number; document: WorkflowDocument } | null>(null);
   const [environment, setEnvironment] = useState("dev");
 
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     api.listVersions(workflowId).then(setVersions, (exc: Error) => notify(exc.message, "error"));
-  }, [api, workflowId, record.version, notify]);
+  }, [api, workflowId, record.version, notify, reload]);
+
+  const setStatus = async (version: number, status: VersionStatus) => {
+    try {
+      await api.setVersionStatus(workflowId, version, status);
+      notify(status === "active" ? `v${version} is active again.` : `v${version} is ${status}.`, "info");
+      setReload((n) => n + 1);
+    } catch (exc) {
+      notify((exc as Error).message, "error");
+    }
+  };
 
   const choose = async (version: number) => {
     try {
@@ -51,6 +62,7 @@ export function VersionsPanel({ workflowId, current, record, onCompare, onRestor
             <li key={v.version}>
               <button type="button" onClick={() => void choose(v.version)} aria-pressed={selected?.version === v.version}>
                 v{v.version} {v.published ? "· published" : ""}
+                {v.status && v.status !== "active" && <span className={`version-status version-${v.status}`}> · {v.status}</span>}
                 <span className="muted"> {new Date(v.created_at).toLocaleString()} · {v.created_by}</span>
               </button>
             </li>
@@ -64,6 +76,15 @@ export function VersionsPanel({ workflowId, current, record, onCompare, onRestor
           <ul className="diff-list" data-testid="version-diff">{changes.length ? changes.map((line) => <li key={line}>{line}</li>) : <li>No changes.</li>}</ul>
           <div className="actions">
             <button type="button" onClick={() => onRestore(selected.document)}>Restore v{selected.version} into the editor</button>
+          </div>
+          <div className="actions" role="group" aria-label={`Status of v${selected.version}`}>
+            {(["active", "deprecated", "retired"] as const)
+              .filter((status) => status !== (versions?.find((v) => v.version === selected.version)?.status ?? "active"))
+              .map((status) => (
+                <button key={status} type="button" onClick={() => void setStatus(selected.version, status)}>
+                  {status === "active" ? "Make active again" : status === "deprecated" ? "Deprecate" : "Retire (refuse new runs)"}
+                </button>
+              ))}
           </div>
           <div className="field">
             <label htmlFor="rollback-env">Roll back an environment to v{selected.version}</label>
