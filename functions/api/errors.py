@@ -21,6 +21,7 @@ __all__ = [
     "ForbiddenError",
     "GoneError",
     "NotFoundError",
+    "NotImplementedYetError",
     "UnauthorizedError",
     "UnprocessableError",
 ]
@@ -64,3 +65,9 @@ class GoneError(ApiError):
 
 class UnprocessableError(ApiError):
     status = 422
+
+
+class NotImplementedYetError(ApiError):
+    """A feature this deployment is not configured for."""
+
+    status = 501

@@ -35,6 +35,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     table_name: str = "wfaib"
+    idempotency_table_name: str | None = Field(
+        default=None,
+        description="Powertools idempotency records of API run starts carrying an Idempotency-Key.",
+    )
     region: str = "us-east-1"
     account_id: str = "123456789012"
     resource_prefix: str = Field(default="wfaib-local", description="Prefix of functions and state machines.")

@@ -180,7 +180,6 @@ def test_platform_function_environment_names_are_settings_fields(templates: dict
         assert required in variables
     assert "WFAIB_CREDENTIAL_PREFIX" in variables and "WFAIB_STATE_MACHINE_ROLE_ARN" in variables
     read_elsewhere = {
-        "WFAIB_IDEMPOTENCY_TABLE_NAME",  # Powertools idempotency layer
         "WFAIB_CLAIM_CHECK_BUCKET",  # connector SDK claim-check
         "WFAIB_STATE_MACHINE_PREFIX",
         "WFAIB_CREDENTIALS_KEY_ARN",

@@ -125,6 +125,7 @@ class LocalPlatform:
 
         self.settings = Settings(
             table_name="wfaib",
+            idempotency_table_name="wfaib-idempotency",
             region=self._region,
             account_id=self._account_id,
             dynamodb_endpoint=self.aws_endpoint,
@@ -139,6 +140,7 @@ class LocalPlatform:
             "dynamodb", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
         )
         _recreate_table(dynamodb, self.settings.table_name)
+        _ensure_idempotency_table(dynamodb, "wfaib-idempotency")
         streams = boto3.client(  # type: ignore[call-overload]
             "dynamodbstreams", endpoint_url=self.aws_endpoint, region_name=self._region, **_LOCAL_KEYS
         )
@@ -397,6 +399,24 @@ def _recreate_table(dynamodb: Any, table_name: str) -> None:
     )
     dynamodb.update_time_to_live(
         TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+    )
+
+
+def _ensure_idempotency_table(dynamodb: Any, table_name: str) -> None:
+    """Powertools' idempotency table (``id`` key, ``expiration`` TTL), as the data stack deploys it.
+
+    Its records are a day's memory of API retries: they are not part of the saved state.
+    """
+    if table_name in dynamodb.list_tables()["TableNames"]:
+        return
+    dynamodb.create_table(
+        TableName=table_name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.update_time_to_live(
+        TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"}
     )
 
 

@@ -15,7 +15,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from functions.api.context import caller, current_settings, json_response
+from functions.api import idempotency
+from functions.api.context import caller, current_settings, header, json_response
 from functions.api.errors import ConflictError, NotFoundError
 from functions.shared import ItemNotFoundError, approvals, runs, stepfunctions, store
 from functions.shared.run_usage import token_usage
@@ -90,15 +91,29 @@ def start_run(
 ) -> Response[str]:
     identity = caller("workflow:execute")
     request = request or StartRunRequest()
-    run = runs.start_run(
-        current_settings(),
-        identity.tenant_id,
-        workflow_id,
-        request.environment,
-        request.input or {},
-        started_by=identity.subject,
+    settings = current_settings()
+
+    def start() -> dict[str, Any]:
+        run = runs.start_run(
+            settings,
+            identity.tenant_id,
+            workflow_id,
+            request.environment,
+            request.input or {},
+            started_by=identity.subject,
+        )
+        return _run_body(run)
+
+    key = header(router.current_event.headers, "Idempotency-Key")
+    if key is None:
+        body = start()
+        return json_response(201, body, {"Location": f"/runs/{body['id']}"})
+    scope = {"tenant": identity.tenant_id, "workflow": workflow_id}
+    body, replayed = idempotency.once(
+        settings, scope, key, request.model_dump(mode="json"), start, router.lambda_context
     )
-    return json_response(201, _run_body(run), {"Location": f"/runs/{run.id}"})
+    headers = {"Location": f"/runs/{body['id']}", **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return json_response(200 if replayed else 201, body, headers)
 
 
 @router.get("/runs", summary="List runs, newest first (filter by workflow and status)", tags=["runs"])
