@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from functions.api.errors import ConflictError, NotImplementedYetError, UnprocessableError
+from functions.shared import aws_clients
 from functions.shared.settings import Settings
 
 __all__ = ["KEEP_SECONDS", "once"]
@@ -22,20 +23,10 @@ KEEP_SECONDS = 24 * 3600
 
 
 @cache
-def _persistence(
-    table: str, endpoint: str | None, region: str, key_id: str | None, secret: str | None
-) -> Any:
-    import boto3  # here: only starts carrying a key need it
+def _persistence(table: str, dynamodb: Any) -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    client = boto3.client(  # type: ignore[call-overload]
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
-    return DynamoDBPersistenceLayer(table_name=table, boto3_client=client)
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=dynamodb)
 
 
 def once(
@@ -64,11 +55,7 @@ def once(
             {},
         )
     persistence = _persistence(
-        settings.idempotency_table_name,
-        settings.dynamodb_endpoint,
-        settings.region,
-        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
-        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
+        settings.idempotency_table_name, aws_clients.client("dynamodb", settings, settings.dynamodb_endpoint)
     )
     config = IdempotencyConfig(
         event_key_jmespath="[scope, key]",

@@ -9,12 +9,11 @@ tagged with its own connector id (``cdk.manifest.CONNECTOR_TAG``). Locally ``Set
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from functions.shared import Settings
+from functions.shared import Settings, aws_clients
 
 __all__ = ["CONNECTOR_TAG", "TENANT_TAG", "create_secret", "delete_secret", "put_secret", "secret_name"]
 
@@ -24,26 +23,8 @@ def secret_name(settings: Settings, tenant_id: str, credential_id: str) -> str:
     return f"{settings.credential_prefix}{tenant_id}/{credential_id}"
 
 
-@cache
-def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
-    import boto3  # here, not at the top: only some routes need it, and it slows every cold start
-
-    return boto3.client(  # type: ignore[call-overload]
-        "secretsmanager",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
-
-
 def _secrets(settings: Settings) -> Any:
-    return _client(
-        settings.secretsmanager_endpoint,
-        settings.region,
-        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
-        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
-    )
+    return aws_clients.client("secretsmanager", settings, settings.secretsmanager_endpoint)
 
 
 TENANT_TAG = "wfaib:tenant"

@@ -11,59 +11,30 @@ the names the CDK grants on), shortened with a hash past EventBridge's 64 charac
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from functions.shared import aws_clients
+from functions.shared.aws_clients import workflow_resource_name
 from functions.shared.settings import Settings
 
 __all__ = ["EVENT_PLACEHOLDER", "InvalidPatternError", "delete_rule", "rule_name", "upsert_rule"]
 
 EVENT_PLACEHOLDER = "<event>"
-_MAX_NAME = 64
 
 
 class InvalidPatternError(Exception):
     """EventBridge refused the workflow's event pattern; the message is EventBridge's."""
 
 
-def rule_name(settings: Settings, tenant_id: str, workflow_id: str, environment: str) -> str:
-    """``<prefix>-<tenant>-<workflow>-<environment>``, at most 64 characters.
-
-    Example:
-        >>> rule_name(Settings(jwt_secret="s"), "acme", "orders", "dev")
-        'wfaib-local-acme-orders-dev'
-    """
-    name = f"{settings.resource_prefix}-{tenant_id}-{workflow_id}-{environment}"
-    if len(name) <= _MAX_NAME:
-        return name
-    return f"{name[: _MAX_NAME - 13]}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
-
-
-@cache
-def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
-    import boto3  # here, not at the top: only publishing needs it, and it slows every cold start
-
-    return boto3.client(  # type: ignore[call-overload]
-        "events",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
+rule_name = workflow_resource_name
 
 
 def client(settings: Settings) -> Any:
     """The EventBridge client for ``settings`` (moto locally)."""
-    return _client(
-        settings.events_endpoint,
-        settings.region,
-        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
-        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
-    )
+    return aws_clients.client("events", settings, settings.events_endpoint)
 
 
 def upsert_rule(

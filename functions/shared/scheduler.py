@@ -7,49 +7,25 @@ scheduled time starts at most one run (``<aws.scheduler.scheduled-time>`` is the
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from functions.shared import aws_clients
+from functions.shared.aws_clients import workflow_resource_name
 from functions.shared.settings import Settings
 
 __all__ = ["SCHEDULED_TIME", "schedule_name", "upsert_schedule"]
 
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
-_MAX_NAME = 64
 
 
-def schedule_name(settings: Settings, tenant_id: str, workflow_id: str, environment: str) -> str:
-    """``<prefix>-<tenant>-<workflow>-<environment>``, shortened with a hash past Scheduler's 64 characters."""
-    name = f"{settings.resource_prefix}-{tenant_id}-{workflow_id}-{environment}"
-    if len(name) <= _MAX_NAME:
-        return name
-    return f"{name[: _MAX_NAME - 13]}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
-
-
-@cache
-def _client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
-    import boto3  # here, not at the top: only some routes need it, and it slows every cold start
-
-    return boto3.client(  # type: ignore[call-overload]
-        "scheduler",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
+schedule_name = workflow_resource_name
 
 
 def _scheduler(settings: Settings) -> Any:
-    return _client(
-        settings.scheduler_endpoint,
-        settings.region,
-        settings.aws_access_key_id.get_secret_value() if settings.aws_access_key_id else None,
-        settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
-    )
+    return aws_clients.client("scheduler", settings, settings.scheduler_endpoint)
 
 
 def upsert_schedule(
