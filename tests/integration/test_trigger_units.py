@@ -141,6 +141,7 @@ def test_waiting_gives_up_at_the_timeout_on_a_virtual_clock(monkeypatch: pytest.
         now[0] += seconds
 
     monkeypatch.setattr("functions.shared.stepfunctions.describe_execution", describe)
+    monkeypatch.setattr("functions.triggers.respond.read_response", lambda settings, run_id: None)
 
     assert wait_for_run(SETTINGS, RUN, 3, clock=lambda: now[0], sleep=sleep) is None
     assert polls[0] == 0 and polls[-1] == pytest.approx(3)
